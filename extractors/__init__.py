@@ -1,0 +1,2 @@
+"""Extractors: article text from HTML (extractors.text) and ceasefire signals from text
+(extractors.signals)."""

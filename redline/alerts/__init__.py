@@ -1,0 +1,1 @@
+"""Alerts stage: shifts -> routed, rendered, delivered messages (outbox pattern)."""

@@ -1,0 +1,168 @@
+"""Configuration: one YAML file, validated with pydantic.
+
+Lookup order: --config PATH, else $REDLINE_CONFIG, else ./redline.yaml, else the
+built-in defaults (redline/defaults.yaml). Errors name the file, the key path and
+what is wrong; the CLI turns them into exit code 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+from redline.alerts.config import AlertsConfig
+from redline.errors import ConfigError
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+ENV_VAR = "REDLINE_CONFIG"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FeedConfig(_Strict):
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    tags: tuple[str, ...] = ()
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str) -> str:
+        if not re.match(r"(?i)^https?://[^/\s]+", v):
+            raise ValueError("must be an http:// or https:// URL")
+        return v
+
+
+class NotifyTarget(_Strict):
+    """An apprise target. `url` may be a literal or a ${ENV_VAR} reference; it is a secret."""
+
+    name: str = Field(min_length=1)
+    url: SecretStr
+    tags: tuple[str, ...] = ()
+
+
+class FetchConfig(_Strict):
+    timeout_s: float = Field(default=15.0, gt=0, le=300)
+    max_bytes: int = Field(default=5_000_000, gt=1024)
+    concurrency: int = Field(default=8, ge=1, le=64)
+    user_agent: str = Field(default="Redline/0.1 (newsroom feed monitor)", min_length=3)
+    allow_private_addresses: bool = False
+    max_redirects: int = Field(default=5, ge=0, le=5)
+
+
+class ExtractConfig(_Strict):
+    max_html_bytes: int = Field(default=2_000_000, gt=1024)
+    time_limit_s: float = Field(default=20.0, gt=0)
+    min_chars: int = Field(default=200, ge=0)
+    workers: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
+    batch_size: int = Field(default=200, ge=1, le=5000)
+
+
+class ScheduleConfig(_Strict):
+    interval_s: float = Field(default=300.0, ge=1)
+
+
+class Config(_Strict):
+    warehouse: Path = Path("./data/redline.duckdb")
+    feeds: tuple[FeedConfig, ...] = ()
+    notify: tuple[NotifyTarget, ...] = ()
+    fetch: FetchConfig = FetchConfig()
+    extract: ExtractConfig = ExtractConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    source: str = Field(default="<built-in defaults>", exclude=True)
+
+    @field_validator("feeds")
+    @classmethod
+    def _unique_feed_names(cls, v: tuple[FeedConfig, ...]) -> tuple[FeedConfig, ...]:
+        seen: set[str] = set()
+        for i, feed in enumerate(v):
+            if feed.name in seen:
+                raise ValueError(f"feeds.{i}.name: duplicate feed name {feed.name!r}")
+            seen.add(feed.name)
+        return v
+
+    @property
+    def read_copy(self) -> Path:
+        """The read-only copy analysts open (see warehouse.snapshot)."""
+        return self.warehouse.with_name(self.warehouse.stem + ".read.duckdb")
+
+    def secrets(self) -> list[str]:
+        return [t.url.get_secret_value() for t in self.notify]
+
+
+def resolve_path(cli_path: str | os.PathLike[str] | None = None) -> Path | None:
+    """Which file to load: --config, $REDLINE_CONFIG, ./redline.yaml, or None for defaults."""
+    if cli_path:
+        return Path(cli_path)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    local = Path("redline.yaml")
+    return local if local.exists() else None
+
+
+def load(cli_path: str | os.PathLike[str] | None = None) -> Config:
+    """Load and validate the configuration; raise ConfigError naming file and key path."""
+    path = resolve_path(cli_path)
+    if path is None:
+        return parse(DEFAULTS_FILE.read_text(encoding="utf-8"), source="<built-in defaults>")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
+    return parse(text, source=str(path), base_dir=path.parent)
+
+
+def parse(text: str, *, source: str, base_dir: Path | None = None) -> Config:
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}:{where}: invalid YAML: {problem}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: top level must be a mapping of keys, got {type(raw).__name__}")
+    raw = _expand_env(raw, source, ())
+    try:
+        cfg = Config.model_validate({**raw, "source": source})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        raise ConfigError(f"{source}: {key}: {msg}{more}") from None
+    if base_dir is not None and not cfg.warehouse.is_absolute():
+        cfg = cfg.model_copy(update={"warehouse": (base_dir / cfg.warehouse)})
+    return cfg
+
+
+def _expand_env(node: Any, source: str, path: tuple[str, ...]) -> Any:
+    """Replace ${VAR} in strings; a missing variable names the key path, never a value."""
+    if isinstance(node, dict):
+        return {k: _expand_env(v, source, (*path, str(k))) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand_env(v, source, (*path, str(i))) for i, v in enumerate(node)]
+    if isinstance(node, str) and "${" in node:
+
+        def sub(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name not in os.environ:
+                raise ConfigError(
+                    f"{source}: {'.'.join(path)}: environment variable {name} is not set"
+                )
+            return os.environ[name]
+
+        return _ENV_REF.sub(sub, node)
+    return node
