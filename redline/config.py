@@ -7,6 +7,7 @@ what is wrong; the CLI turns them into exit code 2.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -53,8 +54,21 @@ class FetchConfig(_Strict):
     max_bytes: int = Field(default=5_000_000, gt=1024)
     concurrency: int = Field(default=8, ge=1, le=64)
     user_agent: str = Field(default="Redline/0.1 (newsroom feed monitor)", min_length=3)
-    allow_private_addresses: bool = False
+    # false: only public addresses; true: any; or a list of networks to allow beside the
+    # public ones (tests allow just ["127.0.0.1/32"], so a redirect to 10.x is still refused).
+    allow_private_addresses: bool | tuple[str, ...] = False
     max_redirects: int = Field(default=5, ge=0, le=5)
+
+    @field_validator("allow_private_addresses")
+    @classmethod
+    def _networks(cls, v: bool | tuple[str, ...]) -> bool | tuple[str, ...]:
+        if not isinstance(v, bool):
+            for net in v:
+                try:
+                    ipaddress.ip_network(net, strict=False)
+                except ValueError:
+                    raise ValueError(f"{net!r} is not an IP network such as 127.0.0.1/32") from None
+        return v
 
 
 class ExtractConfig(_Strict):

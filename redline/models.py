@@ -52,6 +52,7 @@ class FeedPoll:
     entries: tuple[Entry, ...] = ()
     error: str | None = None
     hard_failure: bool = False
+    failure_weight: float = 0.0  # added to the feed's failure score (see redline.feeds)
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None

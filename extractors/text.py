@@ -1,0 +1,236 @@
+"""Article text from HTML: trafilatura plus named boilerplate rules, in a process pool
+with a hard per-document time limit (trafilatura has no timeout of its own).
+
+extract_document() is the pure function; ExtractionPool runs it on every core and
+kills a worker that overruns, so one pathological page cannot stall a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html as html_lib
+import logging
+import multiprocessing as mp
+import os
+import queue
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from multiprocessing.connection import Connection
+
+import yaml
+
+from redline.models import Extracted
+from redline.stories import sketch
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    name: str
+    action: str
+    pattern: re.Pattern[str]
+
+
+@cache
+def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
+    data = yaml.safe_load(resources.files("extractors").joinpath("boilerplate.yaml").read_text(encoding="utf-8"))
+    return tuple(
+        BoilerplateRule(r["name"], r["action"], re.compile(rf"^\s*(?:{r['pattern']})\s*$", re.IGNORECASE))
+        for r in data
+    )
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace and strip boilerplate lines (see extractors/boilerplate.yaml)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\xa0", " ")
+    lines = [ln.strip() for ln in text.split("\n")]
+    total = sum(len(ln) for ln in lines) or 1
+    seen = 0
+    kept: list[str] = []
+    for line in lines:
+        rule = next((r for r in boilerplate_rules() if r.pattern.match(line)), None) if line else None
+        if rule is not None:
+            if rule.action == "drop":
+                seen += len(line)
+                continue
+            if rule.action == "cut_rest" and seen >= total * 0.5:
+                break
+        kept.append(line)
+        seen += len(line)
+    out = "\n".join(kept)
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
+
+
+def html_fragment_to_text(fragment: str) -> str:
+    """Text of a feed's own content (an HTML fragment or plain text)."""
+    if "<" in fragment:
+        fragment = re.sub(r"(?i)<\s*(br|/p|/div|/li|/h\d)\s*/?>", "\n", fragment)
+        fragment = re.sub(r"(?s)<(script|style)\b.*?</\1\s*>", " ", fragment)
+        fragment = re.sub(r"(?s)<[^>]+>", " ", fragment)
+    text = html_lib.unescape(fragment)
+    text = "\n".join(re.sub(r"[ \t]+", " ", ln).strip() for ln in text.split("\n"))
+    return clean_text(text)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def extract_document(html: bytes | str, url: str | None = None, *, max_bytes: int = 2_000_000) -> Extracted:
+    """Main text and metadata of one page (comments excluded). Never raises."""
+    import trafilatura
+
+    if isinstance(html, str):
+        html = html.encode("utf-8", "replace")
+    note = None
+    if len(html) > max_bytes:
+        html = html[:max_bytes]
+        note = f"page cut to {max_bytes} bytes before extraction"
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # noqa: BLE001 - hostile HTML must not stop a batch
+        return Extracted(text="", error=f"trafilatura failed: {type(exc).__name__}: {exc}"[:300])
+    if doc is None:
+        return Extracted(text="", error="no main text found")
+    d = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = clean_text(d.get("text") or "")
+    return Extracted(
+        text=text,
+        title=(d.get("title") or None),
+        author=(d.get("author") or None),
+        published_at=_parse_date(d.get("date")),
+        language=(d.get("language") or None),
+        site_name=(d.get("sitename") or None),
+        sketch=sketch(text),
+        error=note,
+    )
+
+
+# --- the pool -------------------------------------------------------------------------
+
+
+def _worker(conn: Connection, max_bytes: int) -> None:
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        if job is None:
+            return
+        key, html, url = job
+        conn.send((key, extract_document(html, url, max_bytes=max_bytes)))
+
+
+class ExtractionPool:
+    """`workers` processes running extract_document, each job limited to `time_limit_s`.
+
+    Use as a context manager; map() yields (key, Extracted) as jobs finish. A worker
+    that overruns is killed and replaced, and its job reports the time limit.
+    """
+
+    def __init__(self, *, workers: int = 0, time_limit_s: float = 20.0, max_bytes: int = 2_000_000) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.time_limit_s = time_limit_s
+        self.max_bytes = max_bytes
+        # forkserver: workers fork from a clean, single-threaded server that has already
+        # imported trafilatura, not from this process with its Prefect threads.
+        self._ctx = mp.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["extractors.text", "trafilatura"])
+        self._procs: list[tuple[mp.process.BaseProcess, Connection] | None] = [None] * self.workers
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _start(self, slot: int) -> tuple[mp.process.BaseProcess, Connection]:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker, args=(child, self.max_bytes), daemon=True, name=f"extract-{slot}")
+        proc.start()
+        child.close()
+        self._procs[slot] = (proc, parent)
+        return proc, parent
+
+    def _kill(self, slot: int) -> None:
+        entry = self._procs[slot]
+        if entry is None:
+            return
+        proc, conn = entry
+        proc.kill()
+        proc.join(5)
+        conn.close()
+        self._procs[slot] = None
+
+    def close(self) -> None:
+        for slot, entry in enumerate(self._procs):
+            if entry is None:
+                continue
+            proc, conn = entry
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            proc.join(2)
+            if proc.is_alive():
+                self._kill(slot)
+            else:
+                conn.close()
+                self._procs[slot] = None
+
+    def map(self, jobs: Iterable[tuple[str, bytes, str | None]]) -> Iterator[tuple[str, Extracted]]:
+        todo: queue.Queue[tuple[str, bytes, str | None] | None] = queue.Queue()
+        count = 0
+        for job in jobs:
+            todo.put(job)
+            count += 1
+        if not count:
+            return
+        done: queue.Queue[tuple[str, Extracted]] = queue.Queue()
+        threads = [
+            threading.Thread(target=self._feed, args=(slot, todo, done), daemon=True)
+            for slot in range(min(self.workers, count))
+        ]
+        for _ in threads:
+            todo.put(None)
+        for t in threads:
+            t.start()
+        for _ in range(count):
+            yield done.get()
+        for t in threads:
+            t.join()
+
+    def _feed(self, slot: int, todo: queue.Queue, done: queue.Queue) -> None:
+        while (job := todo.get()) is not None:
+            key = job[0]
+            entry = self._procs[slot] or self._start(slot)
+            proc, conn = entry
+            try:
+                conn.send(job)
+                if conn.poll(self.time_limit_s):
+                    done.put(conn.recv())
+                    continue
+                reason = f"extraction exceeded {self.time_limit_s:g}s and was killed"
+            except (EOFError, OSError) as exc:
+                reason = f"extraction worker died: {type(exc).__name__}"
+            log.warning("%s: %s", key, reason)
+            self._kill(slot)
+            done.put((key, Extracted(text="", error=reason)))

@@ -1,0 +1,170 @@
+"""Articles stage: pending entries -> fetched pages -> extracted text -> stored articles.
+
+Pages are fetched concurrently on the shared client and extracted on every core
+(extractors.text.ExtractionPool). When a page cannot be fetched or yields fewer than
+`extract.min_chars` characters, the feed's own content is used and the fallback is
+recorded in `extraction_note`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from extractors.text import ExtractionPool, clean_text, html_fragment_to_text
+from redline.config import Config
+from redline.entries import canonical_url, entry_id
+from redline.errors import FetchError
+from redline.http import SafeClient
+from redline.models import Article, Entry, Extracted, Page
+from redline.stories import sketch
+from warehouse import Warehouse
+from warehouse import articles as store
+
+
+@dataclass
+class ArticlesResult:
+    """Counts for the run summary; `failures` holds (url, reason) of fallbacks."""
+
+    new_articles: int = 0
+    fallbacks: int = 0
+    batches: int = 0
+    seconds: dict[str, float] = field(default_factory=lambda: {"fetch": 0.0, "extract": 0.0, "store": 0.0})
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, other: ArticlesResult) -> None:
+        self.new_articles += other.new_articles
+        self.fallbacks += other.fallbacks
+        self.batches += other.batches
+        for k, v in other.seconds.items():
+            self.seconds[k] = self.seconds.get(k, 0.0) + v
+        self.failures.extend(other.failures)
+
+
+def fetch_pages(client: SafeClient, entries: Sequence[Entry], *, concurrency: int, max_bytes: int) -> list[Page]:
+    def one(e: Entry) -> Page:
+        started = time.monotonic()
+        try:
+            resp = client.get(e.url, max_bytes=max_bytes)
+        except FetchError as exc:
+            return Page(e.entry_id, e.url, None, None, f"{type(exc).__name__}: {exc.reason}", exc.status,
+                        int((time.monotonic() - started) * 1000))
+        return Page(e.entry_id, e.url, resp.final_url, resp.body, None, resp.status, resp.elapsed_ms)
+
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="page") as pool:
+        return list(pool.map(one, entries))
+
+
+def build_article(entry: Entry, page: Page, extracted: Extracted | None, *, min_chars: int, now: datetime) -> Article:
+    """Choose page text or the feed's own content, and say which and why."""
+    note = None
+    if extracted is not None and len(extracted.text) >= min_chars:
+        text, how, ex = extracted.text, "page", extracted
+        note = extracted.error
+    else:
+        ex = extracted or Extracted(text="")
+        if page.error:
+            note = f"page not fetched ({page.error}); feed content used"
+        elif ex.error:
+            note = f"{ex.error}; feed content used"
+        else:
+            note = f"page text under {min_chars} characters; feed content used"
+        text, how = html_fragment_to_text(entry.summary), "feed"
+    return Article(
+        article_id=entry.entry_id,
+        entry_id=entry.entry_id,
+        url=entry.url,
+        canonical_url=entry.canonical_url,
+        source=entry.feed_name,
+        title=entry.title or ex.title,
+        author=ex.author,
+        published_at=entry.published_at or ex.published_at,
+        fetched_at=now,
+        language=ex.language,
+        text=text,
+        extraction=how,
+        extraction_note=note,
+        sketch=ex.sketch if how == "page" else sketch(text),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
+    )
+
+
+def process_pending(
+    warehouse: Warehouse, cfg: Config, run_id: str, *, client: SafeClient, pool: ExtractionPool
+) -> ArticlesResult:
+    """Fetch, extract and store every pending entry, one batch (one transaction) at a time."""
+    total = ArticlesResult()
+    while True:
+        with warehouse.connect() as con:
+            batch = store.pending_entries(con, limit=cfg.extract.batch_size)
+        if not batch:
+            return total
+        result = ArticlesResult(batches=1)
+        t0 = time.monotonic()
+        pages = fetch_pages(client, batch, concurrency=cfg.fetch.concurrency, max_bytes=cfg.extract.max_html_bytes)
+        t1 = time.monotonic()
+        extracted = dict(pool.map((p.entry_id, p.html, p.final_url) for p in pages if p.html))
+        t2 = time.monotonic()
+        now = datetime.now(UTC)
+        by_id = {p.entry_id: p for p in pages}
+        articles = [
+            build_article(e, by_id[e.entry_id], extracted.get(e.entry_id), min_chars=cfg.extract.min_chars, now=now)
+            for e in batch
+        ]
+        with warehouse.connect() as con:
+            store.store_articles(con, articles, run_id=run_id, pages=pages)
+        result.seconds = {"fetch": t1 - t0, "extract": t2 - t1, "store": time.monotonic() - t2}
+        result.new_articles = len(articles)
+        result.fallbacks = sum(a.extraction == "feed" for a in articles)
+        result.failures = [(a.url, a.extraction_note or "") for a in articles if a.extraction == "feed"]
+        total.add(result)
+
+
+def from_file(path: Path, *, now: datetime) -> Article:
+    """An article from a local .txt or .html file (redline ingest)."""
+    raw = path.read_bytes()
+    canon = path.resolve().as_uri()
+    if path.suffix.lower() in (".html", ".htm"):
+        from extractors.text import extract_document
+
+        ex = extract_document(raw, canon)
+        text, title, note = ex.text, ex.title, ex.error
+    else:
+        text = clean_text(raw.decode("utf-8", "replace"))
+        title, ex, note = path.stem, Extracted(text=text), None
+    return Article(
+        article_id=entry_id(canon),
+        entry_id=None,
+        url=canon,
+        canonical_url=canon,
+        source=ex.site_name or "file",
+        title=title,
+        author=ex.author,
+        published_at=ex.published_at,
+        fetched_at=now,
+        language=ex.language,
+        text=text,
+        extraction="file",
+        extraction_note=note,
+        sketch=sketch(text),
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:32],
+    )
+
+
+def from_url(client: SafeClient, url: str, *, cfg: Config, pool: ExtractionPool, now: datetime) -> Article:
+    """An article from a URL given on the command line (redline ingest URL)."""
+    canon = canonical_url(url)
+    entry = Entry(entry_id(canon), "ingest", url, canon, None, "", "", None)
+    page = fetch_pages(client, [entry], concurrency=1, max_bytes=cfg.extract.max_html_bytes)[0]
+    if page.error:
+        raise FetchError(url, page.error)
+    extracted = dict(pool.map([(entry.entry_id, page.html or b"", page.final_url)])).get(entry.entry_id)
+    art = build_article(entry, page, extracted, min_chars=1, now=now)
+    site = (extracted.site_name if extracted else None) or urlsplit(url).hostname or "web"
+    return replace(art, source=site)

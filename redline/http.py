@@ -1,0 +1,150 @@
+"""The one HTTP client for feeds and article pages.
+
+Rules every fetch follows: connect/read timeouts plus a total deadline, a byte cap
+enforced while streaming, at most `max_redirects` redirects followed by hand so each
+hop is checked, an explicit User-Agent, and no private, loopback or link-local address
+(checked before connecting and again on the connected socket, which defeats DNS
+rebinding) unless `allow_private_addresses` is set. The transport is injectable so
+pure logic can be tested without a network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from redline.config import FetchConfig
+from redline.errors import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    ResponseTooLarge,
+    TooManyRedirects,
+)
+
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # the URL asked for
+    final_url: str  # after redirects
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    elapsed_ms: int = 0
+
+
+def address_allowed(ip: str, allow: bool | tuple[str, ...] = False) -> bool:
+    """True for globally routable unicast addresses, and for those `allow` lets through."""
+    if allow is True:
+        return True
+    addr = ipaddress.ip_address(ip.split("%", 1)[0])
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    if addr.is_global and not addr.is_multicast:
+        return True
+    return any(addr in ipaddress.ip_network(net, strict=False) for net in allow or ())
+
+
+class SafeClient:
+    """A thread-safe wrapper over one shared httpx.Client; use as a context manager."""
+
+    def __init__(self, cfg: FetchConfig, *, transport: httpx.BaseTransport | None = None) -> None:
+        self.cfg = cfg
+        self._check_socket = transport is None
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(cfg.timeout_s, connect=min(cfg.timeout_s, 10.0)),
+            follow_redirects=False,
+            # Proxies from the environment would hide the real peer address from the
+            # private-address check; Redline talks to outlets directly.
+            trust_env=False,
+            headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_connections=cfg.concurrency * 2, max_keepalive_connections=cfg.concurrency * 2),
+        )
+
+    def __enter__(self) -> SafeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None, max_bytes: int | None = None) -> Response:
+        """GET `url`; raise a FetchError subclass on any failure (a 304 is not a failure)."""
+        cap = max_bytes or self.cfg.max_bytes
+        deadline = time.monotonic() + self.cfg.timeout_s * 2
+        started = time.monotonic()
+        current = url
+        for hop in range(self.cfg.max_redirects + 1):
+            self._check_url(current)
+            try:
+                with self._client.stream("GET", current, headers=dict(headers or {})) as resp:
+                    self._check_peer(current, resp)
+                    if resp.status_code in _REDIRECTS and "location" in resp.headers:
+                        current = urljoin(current, resp.headers["location"])
+                        continue
+                    body = b"" if resp.status_code == 304 else self._read_capped(current, resp, cap, deadline)
+                    hdrs = {k.lower(): v for k, v in resp.headers.items()}
+                    elapsed = int((time.monotonic() - started) * 1000)
+                    if resp.status_code >= 400:
+                        err = HTTPStatusError(current, f"HTTP {resp.status_code}", status=resp.status_code)
+                        err.headers = hdrs  # type: ignore[attr-defined]
+                        raise err
+                    return Response(url, current, resp.status_code, hdrs, body, elapsed)
+            except httpx.TimeoutException as exc:
+                raise FetchTimeout(current, f"timed out ({type(exc).__name__})") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(current, f"{type(exc).__name__}: {exc}") from None
+            if hop == self.cfg.max_redirects:
+                break
+        raise TooManyRedirects(url, f"more than {self.cfg.max_redirects} redirects")
+
+    def _check_url(self, url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BlockedAddress(url, "only http and https URLs are fetched")
+        if self.cfg.allow_private_addresses is True:
+            return
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise FetchError(url, f"cannot resolve {parts.hostname}: {exc.strerror}") from None
+        for info in infos:
+            ip = str(info[4][0])
+            if not address_allowed(ip, self.cfg.allow_private_addresses):
+                raise BlockedAddress(url, f"{parts.hostname} resolves to non-public address {ip}")
+
+    def _check_peer(self, url: str, resp: httpx.Response) -> None:
+        if self.cfg.allow_private_addresses is True or not self._check_socket:
+            return
+        stream = resp.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if peer and not address_allowed(str(peer[0]), self.cfg.allow_private_addresses):
+            raise BlockedAddress(url, f"connected to non-public address {peer[0]}")
+
+    def _read_capped(self, url: str, resp: httpx.Response, cap: int, deadline: float) -> bytes:
+        declared = resp.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise ResponseTooLarge(url, f"body of {declared} bytes exceeds the {cap}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise ResponseTooLarge(url, f"body exceeds the {cap}-byte cap")
+            if time.monotonic() > deadline:
+                raise FetchTimeout(url, f"body still arriving after {self.cfg.timeout_s * 2:.0f}s")
+            chunks.append(chunk)
+        return b"".join(chunks)

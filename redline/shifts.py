@@ -1,0 +1,395 @@
+"""Positions over time -> the established stance per (actor, topic) -> shifts.
+
+The stage folds every position (and every reported shift) the signal stage stored,
+which it has not folded yet, into core.position_state, in the order of the articles'
+effective time (publication time; fetch time where an article has none, and never
+later than the fetch). It records a shift when
+
+- an article reports a change in so many words (kind `reported`), or
+- an article's stance differs from the established one and passes the hysteresis
+  (kind `observed`): confidence >= alerts.hysteresis.min_confidence, or
+  `confirm_sources` distinct outlets and stories within `window_hours`;
+- the first position ever seen for an (actor, topic) is recorded as kind `new`.
+
+Later reports of the stance a shift established, within
+alerts.corroboration_window_hours, become its corroborating sources (one story, one
+shift). Each shift gets an `alert_state`: `alert`, or why it will never alert
+(backlog, stale, new, flapping). The stage is pure DuckDB work in one write window;
+delivery (network) is redline.alerts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from warehouse.batch import insert_rows, select_dicts
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from redline.alerts.config import AlertsConfig
+    from redline.config import Config
+    from warehouse.store import Warehouse
+
+ALERT = "alert"
+
+
+@dataclass(frozen=True)
+class ShiftsResult:
+    """What one pass of the shifts stage did (for the run's artifact)."""
+
+    articles: int = 0
+    positions: int = 0
+    reported: int = 0
+    shifts: int = 0
+    alertable: int = 0
+    corroborations: int = 0
+    suppressed: tuple[tuple[str, int], ...] = ()  # (reason, count)
+
+    def summary(self) -> str:
+        sup = ", ".join(f"{n} {r}" for r, n in self.suppressed) or "none"
+        return (
+            f"{self.articles} articles ({self.positions} positions, {self.reported} reported shifts) "
+            f"-> {self.shifts} shifts, {self.alertable} to alert, {self.corroborations} "
+            f"corroborations; suppressed: {sup}"
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """One position or reported shift of one article, with the article's facts."""
+
+    article_id: str
+    actor: str
+    topic: str
+    stance: str
+    confidence: float
+    evidence: str
+    ruleset_version: str
+    reported: bool
+    source: str | None
+    story_id: str | None
+    at: datetime
+    backlog: bool
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.actor, self.topic)
+
+
+@dataclass
+class State:
+    """A row of core.position_state, mutated while a batch is folded in."""
+
+    actor: str
+    topic: str
+    stance: str
+    since: datetime
+    since_article_id: str
+    since_source: str | None
+    last_seen_at: datetime
+    last_article_id: str
+    last_source: str | None
+    last_evidence: str | None
+    updated_at: datetime
+    sources: list[str] = field(default_factory=list)
+    previous_stance: str | None = None
+    previous_since: datetime | None = None
+    previous_source: str | None = None
+    last_shift_id: str | None = None
+    last_shift_at: datetime | None = None
+    candidate_stance: str | None = None
+    candidate_since: datetime | None = None
+    candidate_article_id: str | None = None
+    candidate_sources: list[str] | None = None
+    candidate_stories: list[str] | None = None
+
+    def clear_candidate(self) -> None:
+        self.candidate_stance = self.candidate_since = self.candidate_article_id = None
+        self.candidate_sources = self.candidate_stories = None
+
+
+def shift_id_for(actor: str, topic: str, to_stance: str, article_id: str) -> str:
+    raw = f"{actor}\x1f{topic}\x1f{to_stance}\x1f{article_id}"
+    return "s_" + hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def severity_for(alerts: AlertsConfig, *, actor: str, topic: str, to_stance: str, kind: str) -> str:
+    """The first severity rule matching the shift, else alerts.default_severity."""
+    for rule in alerts.severity:
+        if (
+            (not rule.actors or actor in rule.actors)
+            and (not rule.topics or topic in rule.topics)
+            and (not rule.stances or to_stance in rule.stances)
+            and (not rule.kinds or kind in rule.kinds)
+        ):
+            return rule.severity
+    return alerts.default_severity
+
+
+class _Folder:
+    """Folds reports into states; collects the rows to write."""
+
+    def __init__(self, states: dict[tuple[str, str], State], alerts: AlertsConfig, now: datetime):
+        self.states = states
+        self.cfg = alerts
+        self.h = alerts.hysteresis
+        self.now = now
+        self.changed: set[tuple[str, str]] = set()
+        self.shifts: dict[str, dict[str, Any]] = {}
+        self.sources: dict[tuple[str, str], dict[str, Any]] = {}
+        self.flapped: set[str] = set()  # earlier shifts whose flip was undone before routing
+        self.candidates: dict[tuple[str, str], list[Report]] = {}
+
+    # -- entry point ------------------------------------------------------------------
+    def fold(self, r: Report) -> None:
+        st = self.states.get(r.key)
+        if st is None:
+            self._first(r)
+            return
+        if r.at < st.since:
+            return  # older than the established stance: history (timeline) only
+        self.changed.add(r.key)
+        st.updated_at = self.now
+        if r.stance == st.stance:
+            self._support(st, r)
+        elif r.reported and r.confidence >= self.h.reported_min_confidence:
+            self._establish(st, r, kind="reported", since=r.at, members=[])
+        elif r.confidence >= self.h.min_confidence:
+            self._establish(st, r, kind="observed", since=r.at, members=[])
+        else:
+            self._candidate(st, r)
+
+    # -- transitions ------------------------------------------------------------------
+    def _first(self, r: Report) -> None:
+        st = State(
+            actor=r.actor, topic=r.topic, stance=r.stance, since=r.at,
+            since_article_id=r.article_id, since_source=r.source, last_seen_at=r.at,
+            last_article_id=r.article_id, last_source=r.source, last_evidence=r.evidence,
+            updated_at=self.now, sources=[r.source] if r.source else [],
+        )
+        self.states[r.key] = st
+        self.changed.add(r.key)
+        sid = self._record_shift(st, r, kind="new", from_stance=None, since=r.at)
+        st.last_shift_id, st.last_shift_at = sid, r.at
+
+    def _support(self, st: State, r: Report) -> None:
+        if r.at >= st.last_seen_at:
+            st.last_seen_at, st.last_article_id = r.at, r.article_id
+            st.last_source, st.last_evidence = r.source, r.evidence
+        if r.source and r.source not in st.sources:
+            st.sources.append(r.source)
+        window = timedelta(hours=self.cfg.corroboration_window_hours)
+        if st.last_shift_id and st.last_shift_at and r.at - st.last_shift_at <= window:
+            self._add_source(st.last_shift_id, r, "corroboration")
+
+    def _candidate(self, st: State, r: Report) -> None:
+        window = timedelta(hours=self.h.window_hours)
+        same = (
+            st.candidate_stance == r.stance
+            and st.candidate_since is not None
+            and r.at - st.candidate_since <= window
+        )
+        if not same:
+            st.candidate_stance, st.candidate_since = r.stance, r.at
+            st.candidate_article_id = r.article_id
+            st.candidate_sources = [r.source or r.article_id]
+            st.candidate_stories = [r.story_id or r.article_id]
+            self.candidates[r.key] = [r]
+        else:
+            srcs, stories = st.candidate_sources or [], st.candidate_stories or []
+            # Syndicated copies (one story) or a second piece by the same outlet do not confirm.
+            if (r.source or r.article_id) in srcs or (r.story_id or r.article_id) in stories:
+                return
+            st.candidate_sources = [*srcs, r.source or r.article_id]
+            st.candidate_stories = [*stories, r.story_id or r.article_id]
+            self.candidates.setdefault(r.key, []).append(r)
+        if len(st.candidate_sources or []) >= self.h.confirm_sources:
+            members = [m for m in self.candidates.get(r.key, []) if m.article_id != r.article_id]
+            self._establish(st, r, kind="observed", since=st.candidate_since or r.at, members=members)
+
+    def _establish(self, st: State, r: Report, *, kind: str, since: datetime, members: list[Report]) -> None:
+        flap_window = timedelta(hours=self.h.flap_window_hours)
+        flapping = (
+            st.previous_stance == r.stance
+            and st.last_shift_at is not None
+            and r.at - st.last_shift_at <= flap_window
+        )
+        sid = self._record_shift(st, r, kind=kind, from_stance=st.stance, since=since, flapping=flapping)
+        if flapping and st.last_shift_id:
+            self.flapped.add(st.last_shift_id)
+        for m in members:
+            self._add_source(sid, m, "candidate")
+        st.previous_stance, st.previous_since, st.previous_source = st.stance, st.since, st.since_source
+        st.stance, st.since = r.stance, since
+        st.since_article_id, st.since_source = r.article_id, r.source
+        st.last_seen_at, st.last_article_id = r.at, r.article_id
+        st.last_source, st.last_evidence = r.source, r.evidence
+        st.sources = sorted({m.source for m in [*members, r] if m.source})
+        st.last_shift_id, st.last_shift_at = sid, r.at
+        st.clear_candidate()
+        self.candidates.pop(r.key, None)
+
+    # -- rows -------------------------------------------------------------------------
+    def _record_shift(
+        self, st: State, r: Report, *, kind: str, from_stance: str | None, since: datetime,
+        flapping: bool = False,
+    ) -> str:
+        sid = shift_id_for(r.actor, r.topic, r.stance, r.article_id)
+        if r.backlog:
+            alert_state = "backlog"
+        elif r.at < self.now - timedelta(hours=self.cfg.max_age_hours):
+            alert_state = "stale"
+        elif kind == "new" and not self.cfg.alert_on_new:
+            alert_state = "new"
+        elif flapping:
+            alert_state = "flapping"
+        else:
+            alert_state = ALERT
+        first = from_stance is None
+        self.shifts[sid] = {
+            "shift_id": sid, "actor": r.actor, "topic": r.topic,
+            "from_stance": from_stance, "to_stance": r.stance, "kind": kind,
+            "article_id": r.article_id, "story_id": r.story_id, "source": r.source,
+            "evidence": r.evidence, "confidence": r.confidence, "published_at": r.at,
+            "detected_at": self.now,
+            "severity": severity_for(self.cfg, actor=r.actor, topic=r.topic, to_stance=r.stance, kind=kind),
+            "alert_state": alert_state,
+            "from_since": None if first else st.since,
+            "from_source": None if first else st.since_source,
+            "from_article_id": None if first else st.since_article_id,
+            "ruleset_version": r.ruleset_version,
+        }
+        self._add_source(sid, r, "trigger")
+        return sid
+
+    def _add_source(self, sid: str, r: Report, role: str) -> None:
+        self.sources.setdefault((sid, r.article_id), {
+            "shift_id": sid, "article_id": r.article_id, "source": r.source,
+            "story_id": r.story_id, "published_at": r.at, "role": role, "added_at": self.now,
+        })
+
+
+_UNITS_SQL = """
+CREATE OR REPLACE TEMP TABLE _shift_units AS
+WITH latest AS (
+    SELECT article_id, arg_max(ruleset_version, classified_at) AS v
+    FROM core.classifications GROUP BY article_id
+), units AS (
+    SELECT DISTINCT article_id, ruleset_version FROM core.positions
+    UNION
+    SELECT DISTINCT article_id, ruleset_version FROM core.reported_shifts
+)
+SELECT u.article_id, u.ruleset_version
+FROM units u
+JOIN core.articles a ON a.article_id = u.article_id
+LEFT JOIN latest l ON l.article_id = u.article_id
+WHERE (l.v IS NULL OR l.v = u.ruleset_version)
+  AND NOT EXISTS (SELECT 1 FROM core.shift_processed sp
+                  WHERE sp.article_id = u.article_id AND sp.ruleset_version = u.ruleset_version)
+"""
+
+# Articles may repeat in core.articles only by mistake; take one row per article.
+_REPORTS_SQL = """
+WITH art AS (
+    SELECT article_id, any_value(source) AS source, any_value(story_id) AS story_id,
+           least(coalesce(any_value(published_at), any_value(fetched_at)), any_value(fetched_at)) AS at,
+           bool_or(backlog) AS backlog
+    FROM core.articles WHERE article_id IN (SELECT article_id FROM _shift_units)
+    GROUP BY article_id
+)
+SELECT p.article_id, p.actor, p.topic, p.stance, p.confidence, p.evidence, p.ruleset_version,
+       FALSE AS reported, art.source, art.story_id, art.at, art.backlog
+FROM core.positions p JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
+UNION ALL
+SELECT r.article_id, r.actor, r.topic, r.to_stance, r.confidence, r.evidence, r.ruleset_version,
+       TRUE, art.source, art.story_id, art.at, art.backlog
+FROM core.reported_shifts r JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
+"""
+
+
+def _load_states(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], State]:
+    rows = select_dicts(con, "SELECT * FROM core.position_state")
+    return {(r["actor"], r["topic"]): State(**r) for r in rows}
+
+
+def _order(r: Report) -> tuple[Any, ...]:
+    # Reported shifts before plain positions of the same article: the explicit report decides.
+    return (r.at, r.article_id, not r.reported, r.actor, r.topic, -r.confidence)
+
+
+def fold_reports(
+    con: duckdb.DuckDBPyConnection, alerts: AlertsConfig, now: datetime
+) -> tuple[ShiftsResult, _Folder, list[dict[str, Any]]]:
+    """Read the unfolded reports and fold them (no writes except a temp table)."""
+    con.execute(_UNITS_SQL)
+    units = select_dicts(con, "SELECT article_id, ruleset_version FROM _shift_units")
+    reports = [Report(**r) for r in select_dicts(con, _REPORTS_SQL)]
+    reports.sort(key=_order)
+    folder = _Folder(_load_states(con), alerts, now)
+    for r in reports:
+        folder.fold(r)
+    new_corroborations = sum(1 for s in folder.sources.values() if s["role"] == "corroboration")
+    reasons = Counter(s["alert_state"] for s in folder.shifts.values() if s["shift_id"] not in folder.flapped)
+    alertable = reasons.pop(ALERT, 0)
+    if folder.flapped:
+        reasons["flapped"] += len(folder.flapped)
+    result = ShiftsResult(
+        articles=len(units),
+        positions=sum(1 for r in reports if not r.reported),
+        reported=sum(1 for r in reports if r.reported),
+        shifts=len(folder.shifts),
+        alertable=alertable,
+        corroborations=new_corroborations,
+        suppressed=tuple(sorted(reasons.items())),
+    )
+    return result, folder, units
+
+
+def detect_shifts(warehouse: Warehouse, cfg: Config, *, now: datetime | None = None) -> ShiftsResult:
+    """Fold new positions into the state, record shifts and their sources; one write window."""
+    now = now or datetime.now(UTC)
+    with warehouse.connect() as con:
+        con.execute("BEGIN")
+        try:
+            result, folder, units = fold_reports(con, cfg.alerts, now)
+            _write(con, folder, units, now)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return result
+
+
+def _write(con: duckdb.DuckDBPyConnection, folder: _Folder, units: list[dict[str, Any]], now: datetime) -> None:
+    for sid in folder.flapped:
+        if sid in folder.shifts:
+            if folder.shifts[sid]["alert_state"] == ALERT:
+                folder.shifts[sid]["alert_state"] = "flapped"
+        else:
+            # A shift from an earlier run whose flip was undone before it was routed
+            # (group_wait): drop its alert too.
+            con.execute(
+                "UPDATE core.shifts SET alert_state = 'flapped' "
+                "WHERE shift_id = ? AND alert_state = 'alert' AND routed_at IS NULL",
+                [sid],
+            )
+    insert_rows(con, "core.shifts", list(folder.shifts.values()), on_conflict="ON CONFLICT DO NOTHING")
+    insert_rows(con, "core.shift_sources", list(folder.sources.values()), on_conflict="ON CONFLICT DO NOTHING")
+    if folder.changed:
+        rows = [asdict(folder.states[k]) for k in sorted(folder.changed)]
+        con.execute("CREATE OR REPLACE TEMP TABLE _changed (actor TEXT, topic TEXT)")
+        insert_rows(con, "_changed", [{"actor": a, "topic": t} for a, t in sorted(folder.changed)])
+        con.execute(
+            "DELETE FROM core.position_state WHERE (actor, topic) IN (SELECT (actor, topic) FROM _changed)"
+        )
+        insert_rows(con, "core.position_state", rows)
+    insert_rows(
+        con, "core.shift_processed",
+        [{**u, "processed_at": now} for u in units],
+        on_conflict="ON CONFLICT DO NOTHING",
+    )
