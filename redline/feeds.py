@@ -13,14 +13,14 @@ import re
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import feedparser
 
 from redline import entries as entries_mod
-from redline.config import FeedConfig
+from redline.config import Config, FeedConfig
 from redline.errors import (
     FeedParseError,
     FetchError,
@@ -30,6 +30,8 @@ from redline.errors import (
 )
 from redline.http import SafeClient
 from redline.models import FeedPoll, FeedState
+from warehouse import Warehouse
+from warehouse import feeds as feed_store
 
 DISABLE_AT_SCORE = 10.0
 BACKOFF_BASE_S = 60.0
@@ -181,3 +183,40 @@ def poll_all(
     pairs = list(feeds)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="poll") as pool:
         return list(pool.map(lambda fs: poll_feed(client, fs[0], fs[1], now), pairs))
+
+
+@dataclass
+class PollResult:
+    """Counts and failures of one polling pass, for the run summary."""
+
+    polled: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    disabled: int = 0
+    new_entries: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def poll_feeds(warehouse: Warehouse, cfg: Config, run_id: str, *, client: SafeClient) -> PollResult:
+    """Poll every configured feed and store new entries, states and the fetch log."""
+    started = time.monotonic()
+    with warehouse.connect() as con:
+        loaded = feed_store.load_states(con, cfg.feeds)
+    pairs = [(f, loaded[f.name][0]) for f in cfg.feeds]
+    polls = poll_all(client, pairs, concurrency=cfg.fetch.concurrency)
+    states = {p.feed: next_state(loaded[p.feed][0], p, cfg.schedule.interval_s) for p in polls}
+    had_success = {name: ok for name, (_, ok) in loaded.items()}
+    with warehouse.connect() as con:
+        new = feed_store.store_polls(con, run_id, cfg.feeds, polls, states, had_success)
+    result = PollResult(new_entries=new, seconds=time.monotonic() - started)
+    for p in polls:
+        result.polled += p.status not in ("skipped", "disabled")
+        field_name = p.status if p.status in ("ok", "not_modified", "unchanged", "failed", "skipped", "disabled") else "failed"
+        setattr(result, field_name, getattr(result, field_name) + 1)
+        if p.status == "failed":
+            result.failures.append((p.feed, p.error or "unknown error"))
+    return result

@@ -49,6 +49,7 @@ class ShiftsResult:
     alertable: int = 0
     corroborations: int = 0
     suppressed: tuple[tuple[str, int], ...] = ()  # (reason, count)
+    reasons: str = ""  # the same, as one line for the run's artifact
 
     def summary(self) -> str:
         sup = ", ".join(f"{n} {r}" for r, n in self.suppressed) or "none"
@@ -333,11 +334,12 @@ def fold_reports(
     folder = _Folder(_load_states(con), alerts, now)
     for r in reports:
         folder.fold(r)
+    for sid in folder.flapped & folder.shifts.keys():
+        if folder.shifts[sid]["alert_state"] == ALERT:
+            folder.shifts[sid]["alert_state"] = "flapped"
     new_corroborations = sum(1 for s in folder.sources.values() if s["role"] == "corroboration")
-    reasons = Counter(s["alert_state"] for s in folder.shifts.values() if s["shift_id"] not in folder.flapped)
+    reasons = Counter(s["alert_state"] for s in folder.shifts.values())
     alertable = reasons.pop(ALERT, 0)
-    if folder.flapped:
-        reasons["flapped"] += len(folder.flapped)
     result = ShiftsResult(
         articles=len(units),
         positions=sum(1 for r in reports if not r.reported),
@@ -346,6 +348,7 @@ def fold_reports(
         alertable=alertable,
         corroborations=new_corroborations,
         suppressed=tuple(sorted(reasons.items())),
+        reasons=", ".join(f"{n} {r}" for r, n in sorted(reasons.items())),
     )
     return result, folder, units
 
@@ -366,18 +369,14 @@ def detect_shifts(warehouse: Warehouse, cfg: Config, *, now: datetime | None = N
 
 
 def _write(con: duckdb.DuckDBPyConnection, folder: _Folder, units: list[dict[str, Any]], now: datetime) -> None:
-    for sid in folder.flapped:
-        if sid in folder.shifts:
-            if folder.shifts[sid]["alert_state"] == ALERT:
-                folder.shifts[sid]["alert_state"] = "flapped"
-        else:
-            # A shift from an earlier run whose flip was undone before it was routed
-            # (group_wait): drop its alert too.
-            con.execute(
-                "UPDATE core.shifts SET alert_state = 'flapped' "
-                "WHERE shift_id = ? AND alert_state = 'alert' AND routed_at IS NULL",
-                [sid],
-            )
+    for sid in folder.flapped - folder.shifts.keys():
+        # A shift from an earlier run whose flip was undone before it was routed
+        # (group_wait): it will not alert either.
+        con.execute(
+            "UPDATE core.shifts SET alert_state = 'flapped' "
+            "WHERE shift_id = ? AND alert_state = 'alert' AND routed_at IS NULL",
+            [sid],
+        )
     insert_rows(con, "core.shifts", list(folder.shifts.values()), on_conflict="ON CONFLICT DO NOTHING")
     insert_rows(con, "core.shift_sources", list(folder.sources.values()), on_conflict="ON CONFLICT DO NOTHING")
     if folder.changed:
@@ -385,7 +384,8 @@ def _write(con: duckdb.DuckDBPyConnection, folder: _Folder, units: list[dict[str
         con.execute("CREATE OR REPLACE TEMP TABLE _changed (actor TEXT, topic TEXT)")
         insert_rows(con, "_changed", [{"actor": a, "topic": t} for a, t in sorted(folder.changed)])
         con.execute(
-            "DELETE FROM core.position_state WHERE (actor, topic) IN (SELECT (actor, topic) FROM _changed)"
+            "DELETE FROM core.position_state ps USING _changed c "
+            "WHERE ps.actor = c.actor AND ps.topic = c.topic"
         )
         insert_rows(con, "core.position_state", rows)
     insert_rows(

@@ -1,0 +1,420 @@
+"""Loading, validating and compiling the rule set (extractors/rules/*.yaml) and the
+lexicon (extractors/lexicon/*.yaml) once; see docs/ontology.md for the formats.
+
+Every problem is a RuleError naming the file, the rule and the reason, so an analyst
+who breaks a rule file learns what to fix without reading Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from extractors.signals.model import ACTORS, STANCES, TOPICS
+from redline.errors import RuleError
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_RULES_DIR = PACKAGE_DIR / "rules"
+DEFAULT_LEXICON_DIR = PACKAGE_DIR / "lexicon"
+
+RULE_FIELDS = ("id", "title", "status", "topic", "description", "provenance", "keywords", "patterns", "examples")
+STATUSES = ("experimental", "test", "stable")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,80}$")
+
+
+def bounded(pattern: str) -> str:
+    """A pattern matched on whole words only."""
+    return rf"(?<![\w-])(?:{pattern})(?![\w])"
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    stance: str
+    strength: float
+    placement: str  # pre | post
+    window: int
+    nominal: bool
+    deontic: bool
+    regex: re.Pattern[str]
+    source: str  # "lexicon" or a rule id
+
+
+@dataclass(frozen=True)
+class Term:
+    regex: re.Pattern[str]
+    polarity: str  # plain | inverse | self
+    stance: str | None = None  # for self terms: the stance the words themselves express
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    status: str
+    topic: str
+    description: str
+    provenance: Any
+    keywords: tuple[str, ...]
+    terms: tuple[Term, ...]
+    cues: tuple[CueGroup, ...]
+    unless: re.Pattern[str] | None
+    confidence: float
+    examples: Mapping[str, Any]
+    file: str
+
+
+@dataclass(frozen=True)
+class ShiftPattern:
+    id: str
+    description: str
+    regex: re.Pattern[str]
+    from_stance: str | None
+    to_stance: str  # a stance, or "cue"
+    window: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    actors: tuple[str, ...]
+    kind: str  # name | metonym | role | group
+    text: str
+
+
+@dataclass
+class Lexicon:
+    aliases: dict[str, tuple[tuple[str, ...], str, bool]]  # lower alias -> (actors, kind, exact case)
+    cues: tuple[CueGroup, ...]
+    anaphor_re: re.Pattern[str]
+    first_person_re: re.Pattern[str]
+    negation_hard: re.Pattern[str]
+    negation_soft: re.Pattern[str]
+    negation_window: int
+    hard_effect: dict[str, str | None]
+    soft_effect: dict[str, str | None]
+    conditional_re: re.Pattern[str]
+    hypothetical_open_re: re.Pattern[str]
+    hypothetical_cue_re: re.Pattern[str]
+    reporting_re: re.Pattern[str]
+    object_marker_re: re.Pattern[str]
+    shifts: tuple[ShiftPattern, ...]
+    labels: dict[str, str]
+
+
+@dataclass
+class RuleSet:
+    """All rules and the lexicon, compiled once. `version` is a short hash of every file."""
+
+    version: str
+    rules: tuple[Rule, ...]
+    lexicon: Lexicon
+    files: tuple[str, ...]
+    automaton: Any = field(repr=False, default=None)  # ahocorasick over keywords + aliases
+
+    def by_id(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+# --- loading -----------------------------------------------------------------------------
+_cache: dict[tuple[str, str], RuleSet] = {}
+_cache_lock = threading.Lock()
+
+
+def load_ruleset(rules_dir: Path | None = None, lexicon_dir: Path | None = None) -> RuleSet:
+    """Load, validate and compile the rules and lexicon (cached per directory and content)."""
+    rules_dir = Path(rules_dir) if rules_dir else DEFAULT_RULES_DIR
+    lexicon_dir = Path(lexicon_dir) if lexicon_dir else DEFAULT_LEXICON_DIR
+    rule_files = _yaml_files(rules_dir, "rules")
+    lex_files = _yaml_files(lexicon_dir, "lexicon")
+    texts = {p: _read(p) for p in (*lex_files, *rule_files)}
+    digest = hashlib.sha256()
+    for p in (*lex_files, *rule_files):
+        digest.update(p.name.encode() + b"\0" + texts[p].encode() + b"\0")
+    version = digest.hexdigest()[:12]
+    key = (str(rules_dir.resolve()), version)
+    with _cache_lock:
+        if key in _cache:
+            return _cache[key]
+        lexicon = _load_lexicon(lexicon_dir, texts)
+        rules = _load_rules(rule_files, texts)
+        rs = RuleSet(version=version, rules=rules, lexicon=lexicon, files=tuple(p.name for p in rule_files))
+        rs.automaton = _automaton(rs)
+        _cache[key] = rs
+        return rs
+
+
+def _yaml_files(directory: Path, what: str) -> list[Path]:
+    if not directory.is_dir():
+        raise RuleError(f"{directory}: {what} directory not found")
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not files:
+        raise RuleError(f"{directory}: no {what} files (*.yaml)")
+    return files
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(f"{path}: cannot read: {exc}") from None
+
+
+def _parse(path: Path, text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path.name}: not valid YAML: {exc}".replace("\n", " ")) from None
+
+
+def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise RuleError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
+    try:
+        return re.compile(bounded(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern {pattern!r} does not compile: {exc}") from None
+
+
+def _alternation(patterns: Any, where: str, *, bound: bool = True, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    if not isinstance(patterns, list) or not patterns:
+        raise RuleError(f"{where}: expected a non-empty list of patterns")
+    for p in patterns:
+        _compile(p, where)  # name the bad one
+    joined = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(bounded(joined) if bound else joined, flags)
+
+
+# --- lexicon -------------------------------------------------------------------------------
+def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
+    docs = {p.name: _parse(p, t) for p, t in texts.items() if p.parent == directory}
+    for name in ("actors.yaml", "stances.yaml", "modifiers.yaml", "shifts.yaml"):
+        if not isinstance(docs.get(name), dict):
+            raise RuleError(f"{directory / name}: missing or not a mapping")
+    actors_doc, stances_doc = docs["actors.yaml"], docs["stances.yaml"]
+    mods, shifts_doc = docs["modifiers.yaml"], docs["shifts.yaml"]
+
+    aliases: dict[str, tuple[tuple[str, ...], str, bool]] = {}
+    labels: dict[str, str] = {}
+    for actor, spec in (actors_doc.get("actors") or {}).items():
+        where = f"actors.yaml: actor {actor!r}"
+        if actor not in ACTORS:
+            raise RuleError(f"{where}: unknown actor id (known: {', '.join(ACTORS)})")
+        labels[actor] = str(spec.get("label") or actor)
+        for kind, key in (("name", "names"), ("metonym", "metonyms"), ("role", "roles")):
+            for alias in spec.get(key) or []:
+                _add_alias(aliases, str(alias), (actor,), kind, where)
+    for group in actors_doc.get("groups") or []:
+        where = f"actors.yaml: group {group.get('alias')!r}"
+        for a in group.get("actors") or []:
+            if a not in ACTORS:
+                raise RuleError(f"{where}: unknown actor id {a!r}")
+        _add_alias(aliases, str(group["alias"]), tuple(group["actors"]), "group", where)
+
+    cues = tuple(_cue_group(g, f"stances.yaml: cue group {i + 1}", "lexicon") for i, g in enumerate(stances_doc.get("cues") or []))
+    if not cues:
+        raise RuleError("stances.yaml: no cues")
+
+    neg = mods.get("negation") or {}
+    shifts = []
+    seen: set[str] = set()
+    for i, s in enumerate(shifts_doc.get("shifts") or []):
+        where = f"shifts.yaml: shift {s.get('id', i + 1)!r}"
+        sid = s.get("id")
+        if not sid or sid in seen:
+            raise RuleError(f"{where}: missing or duplicate id")
+        seen.add(sid)
+        frm, to = s.get("from_stance"), s.get("to_stance")
+        if frm is not None and frm not in STANCES:
+            raise RuleError(f"{where}: unknown from_stance {frm!r}")
+        if to != "cue" and to not in STANCES:
+            raise RuleError(f"{where}: unknown to_stance {to!r}")
+        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14))))
+
+    def words(key: str, src: Any) -> re.Pattern[str]:
+        return _alternation(list(src or []), f"modifiers.yaml: {key}")
+
+    first_person = [re.escape(w) for w in actors_doc.get("first_person") or []]
+    return Lexicon(
+        aliases=aliases,
+        cues=cues,
+        anaphor_re=_alternation([re.escape(a) for a in actors_doc.get("anaphors") or []], "actors.yaml: anaphors"),
+        first_person_re=re.compile(bounded("|".join(first_person))) if first_person else re.compile(r"(?!)"),
+        negation_hard=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("hard") or [])) + r"(?:\W+\w+){0,%d}\W*$" % int(neg.get("window_tokens", 4) - 1), re.I),
+        negation_soft=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("soft") or [])) + r"(?:\W+\w+){0,%d}\W*$" % int(neg.get("window_tokens", 4) - 1), re.I),
+        negation_window=int(neg.get("window_tokens", 4)),
+        hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
+        soft_effect=_effects(neg.get("soft_effect"), "soft_effect"),
+        conditional_re=words("conditional_markers", mods.get("conditional_markers")),
+        hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
+        hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
+        reporting_re=words("reporting_verbs", mods.get("reporting_verbs")),
+        object_marker_re=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in mods.get("object_markers") or []) + r")\W+(?:(?:the|a|an|his|her|its|their)\s+)?$", re.I),
+        shifts=tuple(shifts),
+        labels=labels,
+    )
+
+
+def _effects(raw: Any, key: str) -> dict[str, str | None]:
+    if not isinstance(raw, dict) or set(raw) != set(STANCES):
+        raise RuleError(f"modifiers.yaml: negation.{key} must map each of {', '.join(STANCES)}")
+    for v in raw.values():
+        if v is not None and v not in STANCES:
+            raise RuleError(f"modifiers.yaml: negation.{key}: unknown stance {v!r}")
+    return dict(raw)
+
+
+def _add_alias(aliases: dict, alias: str, actors: tuple[str, ...], kind: str, where: str) -> None:
+    alias = alias.strip()
+    if not alias:
+        raise RuleError(f"{where}: empty alias")
+    exact = alias.isupper() and len(alias) <= 4
+    aliases[alias.lower()] = (actors, kind, exact)
+
+
+def _cue_group(g: Any, where: str, source: str) -> CueGroup:
+    if not isinstance(g, dict):
+        raise RuleError(f"{where}: expected a mapping")
+    stance = g.get("stance")
+    if stance not in STANCES:
+        raise RuleError(f"{where}: unknown stance {stance!r} (known: {', '.join(STANCES)})")
+    placement = g.get("placement", "pre")
+    if placement not in ("pre", "post"):
+        raise RuleError(f"{where}: placement must be pre or post, got {placement!r}")
+    return CueGroup(
+        stance=stance,
+        strength=float(g.get("strength", 0.9)),
+        placement=placement,
+        window=int(g.get("window", 10)),
+        nominal=bool(g.get("nominal", False)),
+        deontic=bool(g.get("deontic", False)),
+        regex=_alternation(g.get("patterns"), f"{where} ({stance})"),
+        source=source,
+    )
+
+
+# --- rules ----------------------------------------------------------------------------------
+def _load_rules(files: list[Path], texts: Mapping[Path, str]) -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        doc = _parse(path, texts[path])
+        if isinstance(doc, dict) and "rules" in doc:
+            items = doc["rules"]
+        elif isinstance(doc, dict):
+            items = [doc]
+        else:
+            raise RuleError(f"{path.name}: expected a rule mapping or a mapping with a 'rules' list")
+        if not isinstance(items, list) or not items:
+            raise RuleError(f"{path.name}: 'rules' must be a non-empty list")
+        for i, raw in enumerate(items):
+            rule = validate_rule(raw, path.name, i)
+            if rule.id in seen:
+                raise RuleError(f"{path.name}: rule {rule.id!r}: duplicate id (also in {seen[rule.id]})")
+            seen[rule.id] = path.name
+            rules.append(rule)
+    return tuple(rules)
+
+
+def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
+    """Check one rule record and compile it; RuleError names file, rule and reason."""
+    if not isinstance(raw, dict):
+        raise RuleError(f"{file}: rule #{index + 1}: expected a mapping")
+    rid = raw.get("id")
+    where = f"{file}: rule {rid!r}" if rid else f"{file}: rule #{index + 1}"
+    missing = [f for f in RULE_FIELDS if raw.get(f) in (None, "", [], {})]
+    if missing:
+        raise RuleError(f"{where}: missing field(s): {', '.join(missing)}")
+    unknown = set(raw) - set(RULE_FIELDS) - {"confidence", "references", "author", "date", "tags"}
+    if unknown:
+        raise RuleError(f"{where}: unknown field(s): {', '.join(sorted(unknown))}")
+    if not isinstance(rid, str) or not _ID.match(rid):
+        raise RuleError(f"{where}: id must be lower-case letters, digits, '-', '_' or '.' (3-80 chars)")
+    if raw["status"] not in STATUSES:
+        raise RuleError(f"{where}: unknown status {raw['status']!r} (known: {', '.join(STATUSES)})")
+    topic = raw["topic"]
+    if topic not in TOPICS:
+        raise RuleError(f"{where}: unknown topic {topic!r} (known: {', '.join(TOPICS)})")
+    kws = raw["keywords"]
+    if not isinstance(kws, list) or not all(isinstance(k, str) and k.strip() for k in kws):
+        raise RuleError(f"{where}: keywords must be a list of literal words")
+    patterns = raw["patterns"]
+    if not isinstance(patterns, dict):
+        raise RuleError(f"{where}: patterns must be a mapping (terms, inverse_terms, self_stance, cues, unless)")
+    extra = set(patterns) - {"terms", "inverse_terms", "self_stance", "cues", "unless"}
+    if extra:
+        raise RuleError(f"{where}: unknown pattern key(s): {', '.join(sorted(extra))}")
+    terms: list[Term] = []
+    for key, polarity in (("terms", "plain"), ("inverse_terms", "inverse")):
+        for p in patterns.get(key) or []:
+            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity))
+    for stance, plist in (patterns.get("self_stance") or {}).items():
+        if stance not in STANCES:
+            raise RuleError(f"{where}: patterns.self_stance: unknown stance {stance!r}")
+        for p in plist or []:
+            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance))
+    if not terms:
+        raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
+    cues = []
+    for stance, plist in (patterns.get("cues") or {}).items():
+        if stance not in STANCES:
+            raise RuleError(f"{where}: patterns.cues: unknown stance {stance!r}")
+        cues.append(_cue_group({"stance": stance, "strength": 0.9, "patterns": plist}, f"{where}: patterns.cues", rid))
+    unless = patterns.get("unless")
+    unless_re = _alternation(unless, f"{where}: patterns.unless") if unless else None
+    _check_examples(raw["examples"], where, topic)
+    conf = raw.get("confidence", 0.85)
+    if not isinstance(conf, int | float) or not 0 < conf <= 1:
+        raise RuleError(f"{where}: confidence must be a number in (0, 1]")
+    return Rule(
+        id=rid, title=str(raw["title"]), status=raw["status"], topic=topic,
+        description=str(raw["description"]).strip(), provenance=raw["provenance"],
+        keywords=tuple(k.strip().lower() for k in kws), terms=tuple(terms), cues=tuple(cues),
+        unless=unless_re, confidence=float(conf), examples=raw["examples"], file=file,
+    )
+
+
+def _check_examples(ex: Any, where: str, topic: str) -> None:
+    if not isinstance(ex, dict) or not ex.get("match") or not ex.get("no_match"):
+        raise RuleError(f"{where}: examples need a non-empty 'match' and 'no_match' list")
+    for i, m in enumerate(ex["match"]):
+        w = f"{where}: examples.match[{i}]"
+        if not isinstance(m, dict) or not isinstance(m.get("text"), str) or not isinstance(m.get("expect"), dict):
+            raise RuleError(f"{w}: expected {{text, expect: {{actor, topic, stance}}}}")
+        e = m["expect"]
+        if e.get("actor") not in ACTORS:
+            raise RuleError(f"{w}: unknown actor {e.get('actor')!r} (known: {', '.join(ACTORS)})")
+        if e.get("topic", topic) not in TOPICS:
+            raise RuleError(f"{w}: unknown topic {e.get('topic')!r}")
+        if e.get("stance") not in STANCES:
+            raise RuleError(f"{w}: unknown stance {e.get('stance')!r} (known: {', '.join(STANCES)})")
+    for i, n in enumerate(ex["no_match"]):
+        text = n.get("text") if isinstance(n, dict) else n
+        if not isinstance(text, str) or not text.strip():
+            raise RuleError(f"{where}: examples.no_match[{i}]: expected a sentence")
+
+
+def _automaton(rs: RuleSet) -> Any:
+    """One Aho-Corasick automaton over rule keywords and actor aliases (lower-case)."""
+    auto = ahocorasick.Automaton()
+    entries: dict[str, list[tuple[str, Any]]] = {}
+    for alias, (actors, kind, exact) in rs.lexicon.aliases.items():
+        entries.setdefault(alias, []).append(("actor", (actors, kind, exact)))
+    for i, rule in enumerate(rs.rules):
+        for kw in rule.keywords:
+            entries.setdefault(kw, []).append(("rule", i))
+    for word, payload in entries.items():
+        auto.add_word(word, (word, tuple(payload)))
+    auto.make_automaton()
+    return auto

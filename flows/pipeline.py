@@ -1,0 +1,38 @@
+"""The polling pass: feeds -> entries -> articles -> positions -> shifts -> alerts.
+
+Run once with `redline run`, on a schedule with `redline serve`, or as the
+`redline-poll` deployment declared in prefect.yaml. The only parameter is a config
+path: secrets stay in the config file or the environment, never in Prefect.
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
+
+from flows import alerting, tasks
+from redline import config as config_mod
+from redline.runs import render_markdown
+
+
+@flow(name="redline-run", log_prints=False)
+def redline_run(config_path: str | None = None) -> dict:
+    cfg = config_mod.load(config_path)
+    run_id = tasks.start_run(cfg, "run", flow_run.id)
+    stages: dict = {}
+    status = "failed"
+    try:
+        stages["poll"] = tasks.poll_feeds(cfg, run_id)
+        stages["articles"] = tasks.fetch_and_extract(cfg, run_id)
+        stages["classify"] = tasks.classify(cfg)
+        stages["shifts"] = alerting.detect_shifts_task(cfg)
+        stages["alerts"] = alerting.deliver_alerts_task(cfg)
+        status = "completed"
+    finally:
+        summary = tasks.finish_run(cfg, run_id, status, stages)
+        tasks.publish_read_copy(cfg)
+        create_markdown_artifact(
+            key="redline-run-summary", markdown=render_markdown(summary), description=f"Redline run {run_id}"
+        )
+    return summary.stages

@@ -1,0 +1,166 @@
+"""The daily digest: current stances (actor x topic), the last 24 hours' shifts, feed health.
+
+Sent to the notify targets carrying one of alerts.digest_tags. Each send is logged
+in core.digest_log (target name and redacted reason, never the URL).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from redline.alerts.render import (
+    HTML,
+    Message,
+    actor_label,
+    clean,
+    day,
+    neutralise_md,
+    shift_title,
+    when,
+)
+from redline.alerts.routing import check_alerting, digest_targets
+from redline.alerts.send import body_format_for, body_limit, remember_secrets, send
+from warehouse.batch import insert_rows, select_dicts
+
+if TYPE_CHECKING:
+    from redline.config import Config
+    from warehouse.store import Warehouse
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    targets: int = 0
+    sent: int = 0
+    failed: int = 0
+    shifts: int = 0
+    errors: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        if not self.targets:
+            return "no notify target carries a digest tag; nothing sent"
+        return f"digest with {self.shifts} shifts: {self.sent} sent, {self.failed} failed" + "".join(
+            f"\n- {e}" for e in self.errors
+        )
+
+
+@dataclass(frozen=True)
+class DigestData:
+    now: datetime
+    states: list[dict[str, Any]]
+    shifts: list[dict[str, Any]]
+    feeds: list[dict[str, Any]]
+
+
+def gather(warehouse: Warehouse, now: datetime, hours: float = 24.0) -> DigestData:
+    with warehouse.connect() as con:
+        states = select_dicts(
+            con, "SELECT actor, topic, stance, since, len(sources) AS sources FROM core.position_state ORDER BY actor, topic"
+        )
+        shifts = select_dicts(
+            con,
+            "SELECT actor, topic, from_stance, to_stance, kind, source, published_at, alert_state, severity "
+            "FROM core.shifts WHERE detected_at >= ? AND kind <> 'new' ORDER BY published_at",
+            [now - timedelta(hours=hours)],
+        )
+        feeds = select_dicts(
+            con,
+            "SELECT feed_name, last_status, last_success_at, consecutive_failures, disabled, last_error "
+            "FROM core.feed_state ORDER BY feed_name",
+        )
+    return DigestData(now=now, states=states, shifts=shifts, feeds=feeds)
+
+
+def _health(feeds: list[dict[str, Any]]) -> tuple[str, list[str]]:
+    failing = [f for f in feeds if f["consecutive_failures"] and not f["disabled"]]
+    disabled = [f for f in feeds if f["disabled"]]
+    line = f"{len(feeds)} feeds: {len(feeds) - len(failing) - len(disabled)} ok, {len(failing)} failing, {len(disabled)} disabled"
+    details = [
+        f"{f['feed_name']}: {'disabled' if f['disabled'] else 'failing'}, last success {when(f['last_success_at'])}"
+        for f in [*failing, *disabled]
+    ]
+    return line, details
+
+
+def render_digest(data: DigestData, fmt: str, limit: int) -> Message:
+    title = f"Redline daily digest {day(data.now)}"
+    by_actor: dict[str, list[dict[str, Any]]] = {}
+    for s in data.states:
+        by_actor.setdefault(s["actor"], []).append(s)
+    recent = data.now - timedelta(hours=24)
+    health, details = _health(data.feeds)
+    if fmt == HTML:
+        e = html.escape
+        topics = sorted({s["topic"] for s in data.states})
+        rows = ["<tr><th></th>" + "".join(f"<th>{e(t)}</th>" for t in topics) + "</tr>"]
+        for actor, states in sorted(by_actor.items()):
+            cell = {s["topic"]: s for s in states}
+            tds = []
+            for t in topics:
+                s = cell.get(t)
+                mark = " *" if s and s["since"] and s["since"] >= recent else ""
+                tds.append(f"<td>{e(s['stance']) + mark if s else '–'}</td>")
+            rows.append(f"<tr><th>{e(actor_label(actor))}</th>{''.join(tds)}</tr>")
+        shift_items = "".join(
+            f"<li>{e(shift_title(s['actor'], s['topic'], s['from_stance'], s['to_stance']))} — "
+            f"{e(clean(s['source']))}, {when(s['published_at'])} ({e(s['alert_state'] or '')})</li>"
+            for s in data.shifts
+        ) or "<li>none</li>"
+        body = (
+            f"<h2>{e(title)}</h2><h3>Current stances</h3><table border='1' cellpadding='3'>{''.join(rows)}</table>"
+            "<p>* changed in the last 24 hours</p>"
+            f"<h3>Shifts, last 24 hours</h3><ul>{shift_items}</ul>"
+            f"<h3>Feed health</h3><p>{e(health)}</p><ul>{''.join(f'<li>{e(clean(d))}</li>' for d in details)}</ul>"
+        )
+    else:
+        lines = ["**Current stances** (* = changed in the last 24 hours)"]
+        for actor, states in sorted(by_actor.items()):
+            cells = ", ".join(
+                f"{s['topic']} {s['stance']}{'*' if s['since'] and s['since'] >= recent else ''}" for s in states
+            )
+            lines.append(f"- **{actor_label(actor)}**: {cells}")
+        if not by_actor:
+            lines.append("- no positions yet")
+        lines += ["", "**Shifts, last 24 hours**"]
+        lines += [
+            f"- {shift_title(s['actor'], s['topic'], s['from_stance'], s['to_stance'])} — "
+            f"{neutralise_md(s['source'])}, {when(s['published_at'])} ({s['alert_state']})"
+            for s in data.shifts
+        ] or ["- none"]
+        lines += ["", f"**Feed health**: {health}"] + [f"- {neutralise_md(d)}" for d in details]
+        body = "\n".join(lines)
+    if len(body) > limit:
+        body = body[: limit - 1] + "…"
+    return Message(title=title, body=body, body_format=fmt)
+
+
+def send_digest(warehouse: Warehouse, cfg: Config, *, now: datetime | None = None) -> DigestResult:
+    """Send the digest to every digest-tagged target; record each result."""
+    check_alerting(cfg)
+    remember_secrets(cfg.secrets())
+    now = now or datetime.now(UTC)
+    targets = digest_targets(cfg)
+    if not targets:
+        return DigestResult()
+    data = gather(warehouse, now)
+    log, errors = [], []
+    sent = 0
+    for t in targets:
+        url = t.url.get_secret_value()
+        fmt = body_format_for(url)
+        limit = min(cfg.alerts.max_chars * 4, cfg.alerts.target_max_chars.get(t.name, 10**6))
+        msg = render_digest(data, fmt, body_limit(url, limit))
+        out = send(url, msg, connect_s=cfg.alerts.connect_timeout_s, read_s=cfg.alerts.read_timeout_s)
+        sent += out.ok
+        if not out.ok:
+            errors.append(f"{t.name}: {out.error}")
+        log.append({
+            "digest_id": f"digest-{day(now)}", "target": t.name, "status": "sent" if out.ok else "failed",
+            "error": out.error, "sent_at": now,
+        })
+    with warehouse.connect() as con:
+        insert_rows(con, "core.digest_log", log)
+    return DigestResult(targets=len(targets), sent=sent, failed=len(targets) - sent,
+                        shifts=len(data.shifts), errors=tuple(errors))

@@ -1,0 +1,80 @@
+"""Which notify targets hear about which shift, and the start-up check of that config."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from redline.alerts.config import SEVERITIES
+from redline.errors import ConfigError
+
+if TYPE_CHECKING:
+    from redline.config import Config, NotifyTarget
+
+
+def is_digest_only(target: NotifyTarget, digest_tags: tuple[str, ...]) -> bool:
+    return bool(target.tags) and set(target.tags) <= set(digest_tags)
+
+
+def digest_targets(cfg: Config) -> list[NotifyTarget]:
+    return [t for t in cfg.notify if set(t.tags) & set(cfg.alerts.digest_tags)]
+
+
+def route_targets(shift: Mapping[str, Any], cfg: Config) -> list[str]:
+    """Names of the targets a shift goes to (config order, no repeats).
+
+    Without routes, every target except digest-only ones gets every alertable shift.
+    """
+    a = cfg.alerts
+    if not a.routes:
+        return [t.name for t in cfg.notify if not is_digest_only(t, a.digest_tags)]
+    tags: set[str] = set()
+    rank = SEVERITIES.index(shift["severity"]) if shift.get("severity") in SEVERITIES else 0
+    for route in a.routes:
+        if route.actors and shift["actor"] not in route.actors:
+            continue
+        if route.topics and shift["topic"] not in route.topics:
+            continue
+        if route.stances and shift["to_stance"] not in route.stances:
+            continue
+        if route.kinds and shift["kind"] not in route.kinds:
+            continue
+        if route.severities and shift.get("severity") not in route.severities:
+            continue
+        if route.min_severity and rank < SEVERITIES.index(route.min_severity):
+            continue
+        tags.update(route.tags)
+    return [t.name for t in cfg.notify if tags & set(t.tags)]
+
+
+def check_alerting(cfg: Config) -> None:
+    """Raise ConfigError for alert config that would drop alerts silently.
+
+    A route whose tags match no notify target, a per-target limit for an unknown
+    target, two targets with one name, or a URL apprise cannot load. Messages name
+    the target, never its URL.
+    """
+    names = [t.name for t in cfg.notify]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{cfg.source}: notify: duplicate target name(s) {', '.join(dupes)}")
+    all_tags = {tag for t in cfg.notify for tag in t.tags}
+    for i, route in enumerate(cfg.alerts.routes):
+        if not set(route.tags) & all_tags:
+            label = f" ({route.name})" if route.name else ""
+            known = ", ".join(sorted(all_tags)) or "none"
+            raise ConfigError(
+                f"{cfg.source}: alerts.routes.{i}{label}: tags {', '.join(route.tags)} match no "
+                f"notify target (targets carry tags: {known})"
+            )
+    for name in cfg.alerts.target_max_chars:
+        if name not in names:
+            raise ConfigError(f"{cfg.source}: alerts.target_max_chars.{name}: no notify target has this name")
+    from redline.alerts.send import load_plugin  # apprise import is slow; only when checking
+
+    for i, target in enumerate(cfg.notify):
+        if load_plugin(target.url.get_secret_value()) is None:
+            raise ConfigError(
+                f"{cfg.source}: notify.{i} ({target.name}): apprise does not recognise this URL "
+                "(check its scheme and form; the URL is not shown because it may hold a secret)"
+            )

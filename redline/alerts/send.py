@@ -1,0 +1,147 @@
+"""One message to one apprise target, with timeouts and a redacted reason on failure.
+
+Each send uses a fresh Apprise() holding just that target: a reused object
+throttles a service to one request per `request_rate_per_sec` (5.5 s for email),
+and per-target sends are what the outbox records. `cto=`/`rto=` are added to the
+URL (when it has none) so a dead target cannot hold a run. apprise returns None
+when no service took the message: that is a failure, not a success.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from redline.alerts.render import HTML, MARKDOWN, Message
+from redline.secrets import redact_url, scrub
+
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
+_EMAIL_SCHEMES = ("mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go", "resend", "brevo")
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+
+
+class _RedactApprise(logging.Filter):
+    """apprise logs URLs (masked only partly) and server replies: redact before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            msg = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not break a send
+            msg = str(record.msg)
+        with _secrets_lock:
+            secrets = list(_secrets)
+        record.msg = _URL.sub(lambda m: redact_url(m.group(0)), scrub(msg, secrets))
+        record.args = ()
+        return True
+
+
+class _Capture(logging.Handler):
+    """Collects apprise's warnings per thread: the reason a send failed."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        buf = getattr(self.local, "buf", None)
+        if buf is not None:
+            buf.append(record.getMessage())
+
+
+_apprise_logger = logging.getLogger("apprise")
+_apprise_logger.addFilter(_RedactApprise())
+_capture = _Capture()
+_apprise_logger.addHandler(_capture)
+
+
+def remember_secrets(secrets: list[str]) -> None:
+    """Make the redaction filter know these values (the notify URLs of the config)."""
+    with _secrets_lock:
+        _secrets.update(s for s in secrets if s)
+
+
+def body_format_for(url: str) -> str:
+    """HTML for email services, markdown for everything else."""
+    scheme = url.split("://", 1)[0].lower()
+    return HTML if scheme in _EMAIL_SCHEMES else MARKDOWN
+
+
+def with_timeouts(url: str, connect_s: float, read_s: float) -> str:
+    """Add cto=/rto= to an apprise URL unless it sets them itself."""
+    try:
+        keys = {k.lower() for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+    except ValueError:
+        return url
+    extra = []
+    if "cto" not in keys:
+        extra.append(f"cto={connect_s:g}")
+    if "rto" not in keys:
+        extra.append(f"rto={read_s:g}")
+    if not extra:
+        return url
+    sep = "&" if "?" in url else "?"
+    return url + sep + "&".join(extra)
+
+
+def load_plugin(url: str):  # noqa: ANN201 - apprise's plugin type, or None
+    """apprise's service object for `url`, or None when apprise cannot load it."""
+    import apprise
+
+    asset = apprise.AppriseAsset(storage_mode="memory")
+    return apprise.Apprise.instantiate(url, asset=asset)
+
+
+def body_limit(url: str, configured: int) -> int:
+    """The smaller of our configured limit and the service's own (title counts against it)."""
+    plugin = load_plugin(url)
+    if plugin is None:
+        return configured
+    own = int(getattr(plugin, "body_maxlen", configured) or configured)
+    title = int(getattr(plugin, "title_maxlen", 0) or 0)
+    # Services without a separate title field get the title prepended to the body.
+    if title == 0:
+        own -= 260
+    return max(200, min(configured, own))
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    ok: bool
+    error: str | None = None
+
+
+def send(url: str, message: Message, *, connect_s: float, read_s: float) -> SendOutcome:
+    """Deliver `message` to one apprise URL. Never raises for delivery problems."""
+    import apprise
+
+    remember_secrets([url])
+    full = with_timeouts(url, connect_s, read_s)
+    remember_secrets([full])
+    obj = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
+    if not obj.add(full):
+        return SendOutcome(False, "apprise could not load the target URL")
+    fmt = apprise.NotifyFormat.HTML if message.body_format == HTML else apprise.NotifyFormat.MARKDOWN
+    _capture.local.buf = []
+    try:
+        result = obj.notify(title=message.title, body=message.body, body_format=fmt)
+    except Exception as exc:  # noqa: BLE001 - a plugin bug is a failed send, not a crashed run
+        result, lines = False, [f"{type(exc).__name__}: {exc}"]
+    else:
+        lines = _capture.local.buf
+    finally:
+        captured = _capture.local.buf
+        _capture.local.buf = None
+    lines = lines or captured
+    if result is None:
+        return SendOutcome(False, "apprise matched no service for this target")
+    if result:
+        return SendOutcome(True)
+    with _secrets_lock:
+        secrets = list(_secrets)
+    reason = "; ".join(dict.fromkeys(line.strip() for line in lines if line.strip())) or "delivery failed"
+    reason = _URL.sub(lambda m: redact_url(m.group(0)), scrub(reason, secrets))
+    return SendOutcome(False, reason[:500])

@@ -1,0 +1,84 @@
+"""Run bookkeeping: a row in core.runs per pass, and the markdown summary published
+as the run's Prefect artifact."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from warehouse import Warehouse
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    status: str
+    stages: dict[str, Any]  # stage name -> its result dataclass (or dict)
+
+
+def start_run(warehouse: Warehouse, *, kind: str, flow_run_id: str | None = None) -> str:
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    with warehouse.connect() as con:
+        con.execute(
+            "INSERT INTO core.runs (run_id, flow_run_id, kind, started_at, status) VALUES (?, ?, ?, ?, 'running')",
+            [run_id, flow_run_id, kind, datetime.now(UTC)],
+        )
+    return run_id
+
+
+def _plain(value: Any) -> Any:
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+
+
+def finish_run(warehouse: Warehouse, run_id: str, *, status: str, stages: dict[str, Any]) -> RunSummary:
+    plain = {k: _plain(v) for k, v in stages.items() if v is not None}
+    poll = plain.get("poll", {})
+    arts = plain.get("articles", {})
+    with warehouse.connect() as con:
+        con.execute(
+            """
+            UPDATE core.runs SET finished_at = ?, status = ?, feeds_polled = ?, not_modified = ?,
+                   unchanged = ?, feeds_failed = ?, new_entries = ?, new_articles = ?, fallbacks = ?, summary = ?
+            WHERE run_id = ?
+            """,
+            [
+                datetime.now(UTC), status, poll.get("polled"), poll.get("not_modified"), poll.get("unchanged"),
+                poll.get("failed"), poll.get("new_entries"), arts.get("new_articles"), arts.get("fallbacks"),
+                json.dumps(plain, default=str), run_id,
+            ],
+        )
+    return RunSummary(run_id, status, plain)
+
+
+def render_markdown(summary: RunSummary) -> str:
+    """The run's artifact: feeds polled, 304s, new articles, failures with reasons."""
+    s = summary.stages
+    poll, arts = s.get("poll", {}), s.get("articles", {})
+    lines = [
+        f"# Redline run `{summary.run_id}`: {summary.status}",
+        "",
+        "| feeds polled | 304 not modified | unchanged body | failed | new entries | new articles | feed-content fallbacks |",
+        "|---|---|---|---|---|---|---|",
+        f"| {poll.get('polled', 0)} | {poll.get('not_modified', 0)} | {poll.get('unchanged', 0)} | "
+        f"{poll.get('failed', 0)} | {poll.get('new_entries', 0)} | {arts.get('new_articles', 0)} | {arts.get('fallbacks', 0)} |",
+        "",
+    ]
+    for name in ("classify", "shifts", "alerts"):
+        if name in s:
+            counts = ", ".join(f"{k}: {v}" for k, v in s[name].items() if isinstance(v, int | float | str))
+            lines.append(f"- **{name}**: {counts}")
+    failures = [("feed", *f) for f in poll.get("failures", [])] + [("page", *f) for f in arts.get("failures", [])]
+    if failures:
+        lines += ["", "## Failures", "", "| kind | where | reason |", "|---|---|---|"]
+        for kind, where, reason in failures[:200]:
+            lines.append(f"| {kind} | {_md(where)} | {_md(reason)} |")
+        if len(failures) > 200:
+            lines.append(f"| … | {len(failures) - 200} more | |")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")[:300]
