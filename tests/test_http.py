@@ -6,9 +6,15 @@ import httpx
 import pytest
 
 from redline.config import FetchConfig
-from redline.errors import BlockedAddress, FetchTimeout, HTTPStatusError, ResponseTooLarge, TooManyRedirects
+from redline.errors import (
+    BlockedAddress,
+    FetchTimeout,
+    HTTPStatusError,
+    ResponseTooLarge,
+    TooManyRedirects,
+)
 from redline.http import SafeClient, address_allowed
-from tests.support.site import Route, Site
+from tests.support.site import Site
 
 LOOPBACK_ONLY = FetchConfig(timeout_s=1.0, allow_private_addresses=("127.0.0.1/32",), max_bytes=50_000)
 

@@ -1,0 +1,733 @@
+"""The signal engine: text -> positions (actor, topic, stance) and reported shifts.
+
+Per text: normalise, check language, split sentences; one Aho-Corasick pass over the
+whole text finds actor aliases and rule keywords, so only sentences that mention a
+topic's keywords (candidates) meet the detailed patterns. For each topic mention in a
+candidate sentence the nearest stance cue is paired with it, negation, hedges and
+hypotheticals are applied, and the actor is read from the cue's subject, a quote's
+speaker, "according to", a passive agent, or carried over from earlier sentences.
+Every decision is kept for `explain` (see docs/ontology.md).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractors.signals.model import Classification, Evidence, Position, ReportedShift
+from extractors.signals.rules import CueGroup, Mention, Rule, RuleSet, Term
+from extractors.signals.rules import load_ruleset as _load_ruleset
+from extractors.signals.text import MAX_CHARS, Sentence, language_problem, lower_aligned, normalise, split_sentences
+
+__all__ = ["RuleSet", "load_ruleset", "classify", "explain", "Explanation", "Decision", "SentenceTrace"]
+
+INVERT = {"accept": "reject", "demand": "reject", "reject": "accept", "conditional": "conditional"}
+VIA_FACTOR = {
+    "subject": 1.0, "passive agent": 1.0, "metonym": 0.95, "role": 0.95, "group": 0.95,
+    "speaker": 0.95, "reported speech": 0.95, "relative clause": 0.9, "according to": 0.9,
+    "carry-over": 0.85,
+}
+SHIFT_EVIDENCE_CONFIDENCE = 0.6
+_TOKEN = re.compile(r"[\w'-]+")
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b| - ", re.I)
+_ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
+_QUESTION_END = re.compile(r"\?[\"')\]]*$")
+_PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
+
+
+def load_ruleset(rules_dir: Path | None = None) -> RuleSet:
+    """The compiled rule set (rules_dir, else extractors/rules/); cached; validated."""
+    return _load_ruleset(rules_dir)
+
+
+# --- trace records ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Decision:
+    """One rule firing on one topic mention in one sentence, and what came of it."""
+
+    rule_id: str
+    topic: str
+    term: str
+    polarity: str
+    cue: str | None
+    cue_stance: str | None
+    stance: str | None
+    actors: tuple[str, ...]
+    actor_via: str | None
+    actor_text: str | None
+    modifiers: tuple[str, ...]
+    confidence: float
+    dropped: str | None = None  # why this firing makes no position
+
+
+@dataclass(frozen=True)
+class ShiftTrace:
+    shift_id: str
+    text: str
+    topic: str
+    actors: tuple[str, ...]
+    from_stance: str | None
+    to_stance: str | None
+    dropped: str | None = None
+
+
+@dataclass(frozen=True)
+class SentenceTrace:
+    index: int
+    text: str
+    candidate: bool
+    speaker: str | None
+    decisions: tuple[Decision, ...] = ()
+    shifts: tuple[ShiftTrace, ...] = ()
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    ruleset_version: str
+    skipped: str | None
+    notes: tuple[str, ...]
+    sentences: tuple[SentenceTrace, ...]
+    positions: tuple[Position, ...]
+    reported_shifts: tuple[ReportedShift, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- public API -----------------------------------------------------------------------------
+def classify(text: str, *, ruleset: RuleSet | None = None, language: str | None = None) -> Classification:
+    """Positions and reported shifts in one article text. Never raises on bad text."""
+    return _run(text, ruleset or load_ruleset(), language, trace=False)[0]
+
+
+def explain(text: str, *, ruleset: RuleSet | None = None, language: str | None = None) -> Explanation:
+    """classify() with a per-sentence trace of every rule that fired and why."""
+    rs = ruleset or load_ruleset()
+    result, traces = _run(text, rs, language, trace=True)
+    return Explanation(rs.version, result.skipped, result.notes, tuple(traces), result.positions, result.reported_shifts)
+
+
+def sentence_decisions(text: str, *, ruleset: RuleSet | None = None) -> list[SentenceTrace]:
+    """Traces of every sentence (evaluation of single labelled sentences uses this)."""
+    rs = ruleset or load_ruleset()
+    return _run(text, rs, None, trace=True)[1]
+
+
+# --- the pipeline over one text -----------------------------------------------------------------
+@dataclass
+class _State:
+    salient: tuple[str, ...] | None = None  # actor(s) of the latest subject or speaker
+    salient_text: str | None = None
+    salient_index: int = -1
+    in_quote: bool = False
+    quote_speaker: tuple[str, ...] | None = None
+
+
+@dataclass
+class _Cue:
+    start: int
+    end: int
+    group: CueGroup
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class _TermHit:
+    rule: Rule
+    term: Term
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Evidence:
+    actor: str
+    topic: str
+    stance: str
+    sentence_index: int
+    sentence: str
+    rule_id: str
+    cue: str | None
+    confidence: float
+
+
+@dataclass
+class _Ctx:
+    rs: RuleSet
+    sentence: Sentence
+    mentions: list[Mention]
+    quotes: list[tuple[int, int]]
+    speaker: tuple[str, ...] | None
+    speaker_text: str | None
+    speaker_kind: str | None  # speaker | reported speech
+    state: _State
+    according: Mention | None = None
+    term_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[Classification, list[SentenceTrace]]:
+    notes: list[str] = []
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if len(text) > MAX_CHARS * 2:  # cap before normalising, so a huge input costs little
+        text = text[: MAX_CHARS * 2]
+    norm = normalise(text)
+    if not norm:
+        return Classification(rs.version, skipped="empty text"), []
+    if len(norm) > MAX_CHARS:
+        notes.append(f"text capped at {MAX_CHARS} of {len(norm)} characters")
+        norm = norm[:MAX_CHARS]
+    problem = language_problem(norm, language)
+    if problem:
+        return Classification(rs.version, skipped=problem, notes=tuple(notes)), []
+    sentences = split_sentences(norm)
+    low = lower_aligned(norm)
+    mentions, rule_hits = _scan(rs, norm, low, sentences)
+
+    state = _State()
+    evidence: list[_Evidence] = []
+    shifts: list[ReportedShift] = []
+    traces: list[SentenceTrace] = []
+    for sent in sentences:
+        sm = mentions[sent.index]
+        quotes, ends_in_quote = _quote_spans(sent.text, state.in_quote)
+        speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state)
+        ctx = _Ctx(rs, sent, sm, quotes, speaker, speaker_text, speaker_kind, state)
+        decisions: list[Decision] = []
+        shift_traces: list[ShiftTrace] = []
+        note = None
+        hits = rule_hits.get(sent.index)
+        if hits:
+            note = _sentence_block(rs, sent.text)
+            decisions, shift_traces, ev, sh = _analyse_sentence(ctx, [rs.rules[i] for i in sorted(hits)], note)
+            evidence.extend(ev)
+            shifts.extend(sh)
+        if trace:
+            traces.append(SentenceTrace(sent.index, sent.text, bool(hits), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
+        _update_state(ctx, ends_in_quote)
+    positions = _aggregate(evidence)
+    return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
+
+
+def _label(rs: RuleSet, actors: tuple[str, ...] | None, text: str | None) -> str | None:
+    if not actors:
+        return text
+    return f"{text} ({', '.join(actors)})"
+
+
+# --- scanning -------------------------------------------------------------------------------------
+def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[dict[int, list[Mention]], dict[int, set[int]]]:
+    starts = [s.start for s in sentences]
+    raw: dict[int, list[Mention]] = {s.index: [] for s in sentences}
+    rule_hits: dict[int, set[int]] = {}
+    n = len(low)
+    for end, (word, payloads) in rs.automaton.iter(low):
+        start = end - len(word) + 1
+        if (start > 0 and low[start - 1].isalnum()) or (end + 1 < n and low[end + 1].isalnum()):
+            continue
+        si = bisect.bisect_right(starts, start) - 1
+        if si < 0:
+            continue
+        sent = sentences[si]
+        if end >= sent.start + len(sent.text):
+            continue
+        for kind, payload in payloads:
+            if kind == "rule":
+                rule_hits.setdefault(si, set()).add(payload)
+            else:
+                actors, akind, exact = payload
+                original = norm[start : end + 1]
+                if exact and not original.isupper():
+                    continue
+                raw[si].append(Mention(start - sent.start, end + 1 - sent.start, actors, akind, original))
+    mentions = {si: _longest(ms) for si, ms in raw.items()}
+    return mentions, rule_hits
+
+
+def _longest(ms: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in sorted(ms, key=lambda m: (m.start, -(m.end - m.start))):
+        if out and m.start < out[-1].end:
+            if m.end - m.start > out[-1].end - out[-1].start and m.start == out[-1].start:
+                out[-1] = m
+            continue
+        out.append(m)
+    return out
+
+
+def _quote_spans(s: str, in_quote: bool) -> tuple[list[tuple[int, int]], bool]:
+    spans = []
+    open_at = 0 if in_quote else None
+    for i, ch in enumerate(s):
+        if ch != '"':
+            continue
+        if open_at is None:
+            open_at = i
+        else:
+            spans.append((open_at, i + 1))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(s)))
+    return spans, open_at is not None
+
+
+def _in_quote(quotes: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
+    for a, b in quotes:
+        if a <= pos < b:
+            return (a, b)
+    return None
+
+
+def _tokens(s: str) -> int:
+    return len(_TOKEN.findall(s))
+
+
+def _sentence_block(rs: RuleSet, s: str) -> str | None:
+    """Why no position can come from this sentence at all (a question, a supposition)."""
+    stripped = s.strip()
+    if _QUESTION_END.search(stripped):
+        return "question: no position"
+    if rs.lexicon.hypothetical_open_re.search(stripped):
+        return "hypothetical: no position"
+    return None
+
+
+# --- attribution ----------------------------------------------------------------------------------
+def _is_object(rs: RuleSet, s: str, m: Mention) -> bool:
+    return bool(rs.lexicon.object_marker_re.search(s[max(0, m.start - 30) : m.start]))
+
+
+def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
+    """Actors of m plus any joined to it by "and" / "," ("Zelenskyy and Trump agreed")."""
+    actors = list(m.actors)
+    idx = mentions.index(m)
+    while idx > 0:
+        prev = mentions[idx - 1]
+        gap = s[prev.end : mentions[idx].start]
+        if re.fullmatch(r"(?:'s)?\s*(?:,|,? and|,? as well as|and his|and her|and their)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", gap) or re.fullmatch(r"\s+and\s+", gap):
+            for a in prev.actors:
+                if a not in actors:
+                    actors.insert(0, a)
+            idx -= 1
+        else:
+            break
+    return tuple(actors)
+
+
+def _via(m: Mention) -> str:
+    return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group"}[m.kind]
+
+
+def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+    """Who says this sentence: a quote's speaker or the subject of a reporting verb."""
+    lex = rs.lexicon
+    for rv in lex.reporting_re.finditer(s):
+        if _in_quote(quotes, rv.start()):
+            continue
+        after = s[rv.end() : rv.end() + 60]
+        for m in mentions:  # "said Peskov", "said Kremlin spokesman Dmitry Peskov"
+            if rv.end() <= m.start and _tokens(s[rv.end() : m.start]) <= 3 and not _in_quote(quotes, m.start) and '"' not in s[rv.end() : m.start]:
+                return m.actors, m.text, "speaker"
+        before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 6 and '"' not in s[m.end : rv.start()]]
+        before = [m for m in before if not _is_object(rs, s, m)]
+        pron = lex.anaphor_re.search(s[max(0, rv.start() - 12) : rv.start()])
+        if pron and state.salient:
+            return state.salient, f"{pron.group(0)} = {state.salient_text}", "speaker"
+        if before:
+            m = before[-1]
+            return _coordinated(s, mentions, m), m.text, "speaker"
+        if re.match(r"\s*(?:by|that)?\s*(?:the |a |an |one )", after) or _tokens(s[max(0, rv.start() - 40) : rv.start()]) > 0:
+            # a reporting verb with someone who is not an actor ("a former official said")
+            if quotes:
+                return None, "(not an actor)", "speaker"
+    if quotes and quotes[0][0] == 0 and state.in_quote and state.quote_speaker:
+        return state.quote_speaker, "(quote continues)", "speaker"
+    return None, None, None
+
+
+def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
+    """(actors, via, text, dropped) for the subject of a cue starting at `pos`."""
+    rs, s = ctx.rs, ctx.sentence.text
+    region = _in_quote(ctx.quotes, pos)
+    lo = region[0] if region else 0
+    if not region:  # outside quotes: do not look back into a quote
+        for a, b in ctx.quotes:
+            if b <= pos:
+                lo = max(lo, b)
+    brk = None
+    for m in re.finditer(r";", s[lo:pos]):
+        brk = m
+    if brk:
+        lo = lo + brk.end()
+    best: tuple[int, str, Any] | None = None
+    for m in ctx.mentions:
+        if m.start < lo or m.end > pos:
+            continue
+        if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
+            continue
+        if _is_object(rs, s, m):
+            continue
+        if best is None or m.start > best[0]:
+            best = (m.start, "mention", m)
+    window = s[lo:pos]
+    for am in rs.lexicon.anaphor_re.finditer(window):
+        start = lo + am.start()
+        if rs.lexicon.object_marker_re.search(s[max(0, start - 30) : start]):
+            continue
+        if best is None or start > best[0]:
+            best = (start, "anaphor", am.group(0))
+    for fm in rs.lexicon.first_person_re.finditer(window):
+        start = lo + fm.start()
+        if fm.group(0) == "i" or (fm.group(0).lower() == "i" and fm.group(0) != "I"):
+            continue
+        if best is None or start > best[0]:
+            best = (start, "first", fm.group(0))
+    if best is None:
+        if region and ctx.speaker:
+            return ctx.speaker, "speaker", ctx.speaker_text, None
+        if ctx.according:
+            return ctx.according.actors, "according to", ctx.according.text, None
+        if ctx.speaker and ctx.speaker_kind:
+            return ctx.speaker, "reported speech", ctx.speaker_text, None
+        return None, None, None, "no actor found for the cue"
+    _, kind, obj = best
+    if kind == "mention":
+        return _coordinated(s, ctx.mentions, obj), _via(obj), obj.text, None
+    if kind == "first":
+        if region:
+            if ctx.speaker:
+                return ctx.speaker, "speaker", f"{obj} = {ctx.speaker_text}", None
+            return None, None, obj, "first person in a quote by no known actor"
+        return None, None, obj, "the author's own opinion (first person outside quotes)"
+    # an anaphor: an earlier subject in this sentence, else carried over
+    for m in ctx.mentions:
+        if m.start < best[0] and m.start >= lo and not _is_object(rs, s, m) and not any(a <= m.start < b for a, b in ctx.term_spans):
+            return _coordinated(s, ctx.mentions, m), "carry-over", f"{obj} = {m.text}", None
+    if region and ctx.speaker and obj.lower() in ("they",):
+        pass
+    if ctx.state.salient:
+        return ctx.state.salient, "carry-over", f"{obj} = {ctx.state.salient_text} (sentence {ctx.state.salient_index + 1})", None
+    return None, None, obj, f"cannot resolve {obj!r}"
+
+
+def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
+    st, s, rs = ctx.state, ctx.sentence.text, ctx.rs
+    subject = None
+    for m in ctx.mentions:
+        if _in_quote(ctx.quotes, m.start) or _is_object(rs, s, m):
+            continue
+        subject = m
+        break
+    if ctx.speaker and ctx.speaker_kind == "speaker" and ctx.quotes:
+        st.salient, st.salient_text = ctx.speaker, ctx.speaker_text
+        st.salient_index = ctx.sentence.index
+    elif subject:
+        st.salient, st.salient_text = _coordinated(s, ctx.mentions, subject), subject.text
+        st.salient_index = ctx.sentence.index
+    if ends_in_quote:
+        if not st.in_quote:
+            st.quote_speaker = ctx.speaker
+        st.in_quote = True
+    else:
+        st.in_quote = False
+        st.quote_speaker = None
+
+
+# --- cues, terms, decisions -----------------------------------------------------------------------
+def _find_cues(rs: RuleSet, rules: list[Rule], s: str) -> list[_Cue]:
+    found: list[_Cue] = []
+    groups = list(rs.lexicon.cues)
+    for r in rules:
+        groups.extend(r.cues)
+    for g in groups:
+        for m in g.regex.finditer(s):
+            found.append(_Cue(m.start(), m.end(), g))
+    kept: list[_Cue] = []
+    for c in sorted(found, key=lambda c: (-c.length, c.start)):
+        if any(c.start < k.end and k.start < c.end for k in kept):
+            continue
+        kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _find_terms(rules: list[Rule], s: str) -> tuple[list[_TermHit], list[tuple[str, str, str]]]:
+    hits: list[_TermHit] = []
+    vetoed: list[tuple[str, str, str]] = []
+    for r in rules:
+        mine: list[_TermHit] = []
+        for t in r.terms:
+            for m in t.regex.finditer(s):
+                if r.unless and r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]):
+                    vetoed.append((r.id, m.group(0), r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]).group(0)))
+                    continue
+                mine.append(_TermHit(r, t, m.start(), m.end(), m.group(0)))
+        kept: list[_TermHit] = []
+        for h in sorted(mine, key=lambda h: (-(h.end - h.start), h.start)):
+            if any(h.start < k.end and k.start < h.end for k in kept):
+                continue
+            kept.append(h)
+        hits.extend(kept)
+    return sorted(hits, key=lambda h: h.start), vetoed
+
+
+def _same_region(ctx: _Ctx, a: int, b: int) -> bool:
+    return _in_quote(ctx.quotes, a) == _in_quote(ctx.quotes, max(a, b - 1))
+
+
+def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue | None, str]:
+    """(governing cue, inner nominal cue or None, placement) for one topic mention."""
+    s = ctx.sentence.text
+    pre = [
+        c for c in cues
+        if c.group.placement == "pre" and c.end <= hit.start and _tokens(s[c.end : hit.start]) <= c.group.window
+        and _same_region(ctx, c.start, hit.start) and not _CLAUSE_BREAK.search(s[c.end : hit.start])
+    ]
+    if pre:
+        cue = max(pre, key=lambda c: c.end)
+        if cue.group.nominal:
+            outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic and c.group.placement == "pre"]
+            if outer:
+                return max(outer, key=lambda c: c.end), cue, "pre"
+        return cue, None, "pre"
+    post = [
+        c for c in cues
+        if c.group.placement == "post" and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 6
+        and _same_region(ctx, hit.end, c.start)
+    ]
+    if post:
+        return min(post, key=lambda c: c.start), None, "post"
+    rel = [
+        c for c in cues
+        if c.group.placement == "pre" and not c.group.deontic and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 8
+        and any(hit.end <= m.start and m.end <= c.start for m in ctx.mentions)
+        and not _CLAUSE_BREAK.search(s[hit.end : c.start])
+    ]
+    if rel:
+        return min(rel, key=lambda c: c.start), None, "relative"
+    return None, None, ""
+
+
+def _modify(ctx: _Ctx, cue: _Cue, stance: str) -> tuple[str | None, list[str], str | None]:
+    """Apply hypotheticals, negation and conditions to a cue's stance."""
+    lex, s = ctx.rs.lexicon, ctx.sentence.text
+    mods: list[str] = []
+    before = s[max(0, cue.start - 60) : cue.start]
+    hyp = lex.hypothetical_cue_re.search(before)
+    if hyp:
+        return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"
+    neg = lex.negation_hard.search(before)
+    soft = lex.negation_soft.search(before)
+    if soft:
+        new = lex.soft_effect[stance]
+        mods.append(f"hedge {soft.group(0).strip()!r}: {stance} -> {new or 'none'}")
+        if new is None:
+            return None, mods, "negated"
+        stance = new
+    elif neg:
+        new = lex.hard_effect[stance]
+        mods.append(f"negation {neg.group(0).strip()!r}: {stance} -> {new or 'none'}")
+        if new is None:
+            return None, mods, "negated"
+        stance = new
+    if stance in ("accept", "reject"):
+        after = s[cue.end : cue.end + 150]
+        cm = lex.conditional_re.search(after)
+        pb = _PRINCIPLE_BUT.search(s)
+        if cm or pb:
+            mods.append(f"condition {(cm.group(0) if cm else 'in principle ... but')!r}: {stance} -> conditional")
+            stance = "conditional"
+    return stance, mods, None
+
+
+def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
+    rs, s = ctx.rs, ctx.sentence.text
+    hits, vetoed = _find_terms(rules, s)
+    decisions: list[Decision] = []
+    for rid, term, why in vetoed:
+        decisions.append(Decision(rid, rs.by_id(rid).topic, term, "plain", None, None, None, (), None, None, (), 0.0, f"vetoed by {why!r} (another topic)"))
+    if not hits:
+        return decisions, [], [], []
+    ctx.term_spans = [(h.start, h.end) for h in hits]
+    for m in ctx.mentions:
+        if _ACCORDING.search(s[max(0, m.start - 20) : m.start]):
+            ctx.according = m
+            break
+    cues = [c for c in _find_cues(rs, rules, s) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
+    shift_spans = _shift_spans(rs, s)
+    ev: list[_Evidence] = []
+    for hit in hits:
+        d = _decide(ctx, hit, [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)], block)
+        decisions.append(d)
+    shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
+    shifted = {(e.actor, e.topic) for e in shift_ev}
+    for d in decisions:
+        if d.dropped or not d.stance:
+            continue
+        for actor in d.actors:
+            if (actor, d.topic) in shifted:
+                continue
+            ev.append(_Evidence(actor, d.topic, d.stance, ctx.sentence.index, s, d.rule_id, d.cue, d.confidence))
+    ev.extend(shift_ev)
+    return decisions, shift_traces, ev, shifts
+
+
+def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
+    rule, s = hit.rule, ctx.sentence.text
+
+    def dec(cue: str | None, cue_stance: str | None, stance: str | None, actors: tuple[str, ...] = (), via: str | None = None, atext: str | None = None, mods: tuple[str, ...] = (), conf: float = 0.0, dropped: str | None = None) -> Decision:
+        return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped)
+
+    cue, inner, placement = _pair(ctx, hit, cues)
+    governed_self = hit.term.polarity == "self" and cue is not None and placement == "pre" and _tokens(s[cue.end : hit.start]) <= 4
+    if hit.term.polarity == "self" and not governed_self:
+        cue, inner, placement = None, None, "self"
+    if cue is None and placement != "self":
+        return dec(None, None, None, dropped="no stance cue near the topic words")
+    if block:
+        return dec(cue and s[cue.start : cue.end], cue and cue.group.stance, None, dropped=block)
+    if placement == "self":
+        stance0 = hit.term.stance or "accept"
+        fake = _Cue(hit.start, hit.end, CueGroup(stance0, 0.9, "pre", 0, False, False, re.compile("(?!)"), rule.id))
+        cue = fake
+    assert cue is not None
+    cue_text = s[cue.start : cue.end]
+    if inner is not None:
+        cue_text = f"{cue_text} … {s[inner.start : inner.end]}"
+    stance0 = cue.group.stance
+    if governed_self and hit.term.stance == "accept":
+        pass  # "agreed to swap prisoners": the outer cue decides
+    stance, mods, why = _modify(ctx, cue, stance0)
+    mods = list(mods)
+    if stance is None:
+        return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
+    if hit.term.polarity == "inverse":
+        mods.append(f"inverse topic words: {stance} -> {INVERT[stance]}")
+        stance = INVERT[stance]
+    # who takes the stance
+    actors: tuple[str, ...] | None
+    if cue.group.deontic:
+        if ctx.speaker:
+            actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
+        else:
+            actors, via, atext, drop = None, None, None, "obligation ('must', 'should') with no speaker: the author's opinion"
+    elif placement == "post":
+        actors, via, atext, drop = _post_actor(ctx, hit, cue)
+    elif placement == "relative":
+        m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start)
+        actors, via, atext, drop = m.actors, "relative clause", m.text, None
+    else:
+        actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
+    if not actors:
+        return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
+    conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
+    if mods:
+        conf *= 0.92
+    return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)
+
+
+def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
+    s = ctx.sentence.text
+    for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
+        if m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2:
+            if cue.group.stance in ("accept", "reject") and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start]):
+                return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
+    for m in ctx.mentions:  # "For Moscow, NATO membership is a non-starter"
+        if m.end <= hit.start and re.match(r"\s*(?:'s)?\s*,", s[m.end : m.end + 4]) and re.search(r"\b(?:for|to)\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]):
+            return m.actors, "subject", m.text, None
+    return _subject(ctx, hit.start, exclude=(hit.start, hit.end))
+
+
+# --- reported shifts ----------------------------------------------------------------------------
+def _shift_spans(rs: RuleSet, s: str) -> list[tuple[int, int, Any]]:
+    out = []
+    for sp in rs.lexicon.shifts:
+        for m in sp.regex.finditer(s):
+            out.append((m.start(), m.end(), sp))
+    return out
+
+
+def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple[int, int, Any]], decisions: list[Decision], block: str | None) -> tuple[list[ShiftTrace], list[ReportedShift], list[_Evidence]]:
+    s = ctx.sentence.text
+    traces: list[ShiftTrace] = []
+    shifts: list[ReportedShift] = []
+    ev: list[_Evidence] = []
+    for start, end, sp in spans:
+        for hit in hits:
+            inside = start <= hit.start < end
+            after = hit.start >= end and _tokens(s[end : hit.start]) <= sp.window and not _CLAUSE_BREAK.search(s[end : hit.start])
+            if not (inside or after):
+                continue
+            topic = hit.rule.topic
+            if block:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
+                continue
+            actors, via, atext, drop = _subject(ctx, start, exclude=(hit.start, hit.end))
+            if not actors:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, drop or "no actor"))
+                continue
+            frm, to = sp.from_stance, sp.to_stance
+            if to == "cue":
+                other = [c for c in cues if not (start <= c.start < end) or sp.id == "shift-now-after-refusing"]
+                other = [c for c in other if not re.search(r"refus|reject|oppos|resist|rul\w* out|dismiss|rebuff|block", s[c.start : c.end], re.I) or sp.id != "shift-now-after-refusing"]
+                d = _decide(ctx, hit, other, None)
+                if d.stance is None or d.dropped:
+                    traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, None, "no new stance stated"))
+                    continue
+                to = d.stance
+                if hit.term.polarity == "inverse":
+                    frm = INVERT[frm] if frm else None
+            elif hit.term.polarity == "inverse":
+                frm = INVERT[frm] if frm else None
+                to = INVERT[to]
+            if frm == to:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, "no change of stance"))
+                continue
+            conf = round(hit.rule.confidence * VIA_FACTOR.get(via or "", 0.85), 3)
+            traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, None))
+            for a in actors:
+                shifts.append(ReportedShift(a, topic, frm, to, s, sp.id, conf))
+                ev.append(_Evidence(a, topic, to, ctx.sentence.index, s, sp.id, s[start:end], SHIFT_EVIDENCE_CONFIDENCE))
+            break
+    return traces, _dedupe_shifts(shifts), ev
+
+
+def _dedupe_shifts(shifts: list[ReportedShift]) -> list[ReportedShift]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for sh in shifts:
+        if (sh.actor, sh.topic) in seen:
+            continue
+        seen.add((sh.actor, sh.topic))
+        out.append(sh)
+    return out
+
+
+# --- aggregation ------------------------------------------------------------------------------------
+def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
+    """One position per (actor, topic): the strongest evidence decides; all are kept."""
+    groups: dict[tuple[str, str], list[_Evidence]] = {}
+    for e in evidence:
+        groups.setdefault((e.actor, e.topic), []).append(e)
+    out = []
+    for (actor, topic), evs in groups.items():
+        best = max(evs, key=lambda e: (e.confidence, -e.sentence_index))
+        same = [e.confidence for e in evs if e.stance == best.stance]
+        miss = 1.0
+        for c in same:
+            miss *= 1 - c
+        conf = round(min(0.99, 1 - miss), 3)
+        support = tuple(
+            Evidence(e.sentence_index, e.sentence, e.rule_id, e.stance, e.cue, round(e.confidence, 3))
+            for e in sorted(evs, key=lambda e: e.sentence_index)
+        )
+        out.append(Position(actor, topic, best.stance, conf, best.rule_id, best.sentence, support))
+    out.sort(key=lambda p: (p.actor, p.topic))
+    return tuple(out)
