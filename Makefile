@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench lint venv clean
+.PHONY: run test eval bench lint venv clean deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alert_latency.py
+
+# Register prefect.yaml's deployments with the server at $$PREFECT_API_URL.
+deploy: $(STAMP)
+	$(BIN)/prefect work-pool inspect redline-process >/dev/null 2>&1 || $(BIN)/prefect work-pool create redline-process --type process
+	REDLINE_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -59,11 +59,8 @@ def api_for_schedules(home: Path) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise RedlineError(f"prefect server not healthy after {STARTUP_TIMEOUT_S:.0f}s; see {home / 'server.log'}")
             time.sleep(0.5)
-        os.environ["PREFECT_API_URL"] = url
         yield url
     finally:
-        if os.environ.get("PREFECT_API_URL") == url:
-            del os.environ["PREFECT_API_URL"]
         proc.terminate()
         try:
             proc.wait(15)

@@ -22,6 +22,10 @@ class RunSummary:
 def start_run(warehouse: Warehouse, *, kind: str, flow_run_id: str | None = None) -> str:
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     with warehouse.connect() as con:
+        if kind == "run":
+            # Polling runs never overlap (concurrency limit 1), so a 'run' still marked
+            # running was killed: say so instead of leaving it running forever.
+            con.execute("UPDATE core.runs SET status = 'interrupted' WHERE kind = 'run' AND status = 'running'")
         con.execute(
             "INSERT INTO core.runs (run_id, flow_run_id, kind, started_at, status) VALUES (?, ?, ?, ?, 'running')",
             [run_id, flow_run_id, kind, datetime.now(UTC)],

@@ -32,7 +32,7 @@ VIA_FACTOR = {
 }
 SHIFT_EVIDENCE_CONFIDENCE = 0.6
 _TOKEN = re.compile(r"[\w'-]+")
-_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b| - ", re.I)
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
@@ -231,8 +231,9 @@ def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[
     n = len(low)
     for end, (word, payloads) in rs.automaton.iter(low):
         start = end - len(word) + 1
-        if (start > 0 and low[start - 1].isalnum()) or (end + 1 < n and low[end + 1].isalnum()):
+        if start > 0 and low[start - 1].isalnum():
             continue
+        right_open = end + 1 < n and low[end + 1].isalnum()
         si = bisect.bisect_right(starts, start) - 1
         if si < 0:
             continue
@@ -240,6 +241,8 @@ def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[
         if end >= sent.start + len(sent.text):
             continue
         for kind, payload in payloads:
+            if kind != "rule" and right_open:
+                continue  # aliases match whole words; keywords may be word prefixes ("negotiat")
             if kind == "rule":
                 rule_hits.setdefault(si, set()).add(payload)
             else:
@@ -274,9 +277,17 @@ def _quote_spans(s: str, in_quote: bool) -> tuple[list[tuple[int, int]], bool]:
         else:
             spans.append((open_at, i + 1))
             open_at = None
-    if open_at is not None:
+    ends_open = open_at is not None
+    if ends_open:
         spans.append((open_at, len(s)))
-    return spans, open_at is not None
+    # a closed quote of a few words ('"root causes"', 'an absolute "no"') is emphasis, not speech
+    spans = [(a, b) for a, b in spans if b == len(s) and ends_open or (a == 0 and in_quote) or not _scare(s[a:b])]
+    return spans, ends_open
+
+
+def _scare(q: str) -> bool:
+    inner = q.strip('"').strip()
+    return _tokens(inner) <= 4 and not re.search(r"[,.!?]$", inner)
 
 
 def _in_quote(quotes: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
@@ -515,8 +526,11 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     return None, None, ""
 
 
-def _modify(ctx: _Ctx, cue: _Cue, stance: str) -> tuple[str | None, list[str], str | None]:
-    """Apply hypotheticals, negation and conditions to a cue's stance."""
+def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
+    """Apply hypotheticals, negation and conditions to a cue's stance.
+
+    `action`: the cue is an act ("halted arms deliveries"), so "did not halt" is its
+    opposite, where "did not reject" (an attitude) only hedges."""
     lex, s = ctx.rs.lexicon, ctx.sentence.text
     mods: list[str] = []
     before = s[max(0, cue.start - 60) : cue.start]
@@ -532,7 +546,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str) -> tuple[str | None, list[str], s
             return None, mods, "negated"
         stance = new
     elif neg:
-        new = lex.hard_effect[stance]
+        new = INVERT.get(stance) if action and stance in ("accept", "reject") else lex.hard_effect[stance]
         mods.append(f"negation {neg.group(0).strip()!r}: {stance} -> {new or 'none'}")
         if new is None:
             return None, mods, "negated"
@@ -602,13 +616,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if inner is not None:
         cue_text = f"{cue_text} … {s[inner.start : inner.end]}"
     stance0 = cue.group.stance
-    if governed_self and hit.term.stance == "accept":
-        pass  # "agreed to swap prisoners": the outer cue decides
-    stance, mods, why = _modify(ctx, cue, stance0)
+    stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
     mods = list(mods)
     if stance is None:
         return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
-    if hit.term.polarity == "inverse":
+    if hit.term.polarity == "inverse" or (governed_self and hit.term.stance == "reject"):
         mods.append(f"inverse topic words: {stance} -> {INVERT[stance]}")
         stance = INVERT[stance]
     # who takes the stance
@@ -731,3 +743,51 @@ def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
         out.append(Position(actor, topic, best.stance, conf, best.rule_id, best.sentence, support))
     out.sort(key=lambda p: (p.actor, p.topic))
     return tuple(out)
+
+
+# --- rendering for `redline explain` ------------------------------------------------------------
+def render(ex: Explanation, *, all_sentences: bool = False) -> str:
+    """A plain-text report: each sentence, the rules that fired and why, then the results."""
+    lines = [f"rule set {ex.ruleset_version}"]
+    if ex.skipped:
+        lines.append(f"skipped: {ex.skipped}")
+    lines.extend(f"note: {n}" for n in ex.notes)
+    for st in ex.sentences:
+        if not (st.candidate or all_sentences):
+            continue
+        lines.append("")
+        lines.append(f"[{st.index + 1}] {st.text}")
+        if st.speaker:
+            lines.append(f"    speaker: {st.speaker}")
+        if st.note:
+            lines.append(f"    {st.note}")
+        if st.candidate and not st.decisions:
+            lines.append("    keywords present, but no rule's topic words matched")
+        for d in st.decisions:
+            head = f"    {d.rule_id} ({d.topic}) on {d.term!r}"
+            if d.cue:
+                head += f", cue {d.cue!r} ({d.cue_stance})"
+            lines.append(head)
+            for m in d.modifiers:
+                lines.append(f"      - {m}")
+            if d.actors:
+                lines.append(f"      actor: {', '.join(d.actors)} via {d.actor_via} ({d.actor_text})")
+            if d.dropped:
+                lines.append(f"      => no position: {d.dropped}")
+            else:
+                lines.append(f"      => {', '.join(d.actors)} / {d.topic} / {d.stance} (confidence {d.confidence:.2f})")
+        for sh in st.shifts:
+            if sh.dropped:
+                lines.append(f"    shift {sh.shift_id} on {sh.topic}: {sh.text!r} => no shift: {sh.dropped}")
+            else:
+                lines.append(f"    shift {sh.shift_id} on {sh.topic}: {sh.text!r} => {', '.join(sh.actors)}: {sh.from_stance or 'unknown'} -> {sh.to_stance}")
+    lines.append("")
+    lines.append("positions:" if ex.positions else "positions: none")
+    for p in ex.positions:
+        lines.append(f"  {p.actor} / {p.topic} / {p.stance}  confidence {p.confidence:.2f}  rule {p.rule_id}  ({len(p.support)} sentence(s))")
+        lines.append(f"    \"{p.evidence}\"")
+    lines.append("reported shifts:" if ex.reported_shifts else "reported shifts: none")
+    for sh in ex.reported_shifts:
+        lines.append(f"  {sh.actor} / {sh.topic}: {sh.from_stance or 'unknown'} -> {sh.to_stance}  ({sh.rule_id}, confidence {sh.confidence:.2f})")
+        lines.append(f"    \"{sh.evidence}\"")
+    return "\n".join(lines)

@@ -367,10 +367,12 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     if not terms:
         raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
     cues = []
-    for stance, plist in (patterns.get("cues") or {}).items():
+    for key, plist in (patterns.get("cues") or {}).items():
+        placement, stance = ("post", key[5:]) if str(key).startswith("post_") else ("pre", key)
         if stance not in STANCES:
-            raise RuleError(f"{where}: patterns.cues: unknown stance {stance!r}")
-        cues.append(_cue_group({"stance": stance, "strength": 0.9, "patterns": plist}, f"{where}: patterns.cues", rid))
+            raise RuleError(f"{where}: patterns.cues: unknown stance {key!r} (known: {', '.join(STANCES)}, or post_<stance>)")
+        group = {"stance": stance, "strength": 0.9, "placement": placement, "patterns": plist}
+        cues.append(_cue_group(group, f"{where}: patterns.cues.{key}", rid))
     unless = patterns.get("unless")
     unless_re = _alternation(unless, f"{where}: patterns.unless") if unless else None
     _check_examples(raw["examples"], where, topic)

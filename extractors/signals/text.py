@@ -70,6 +70,8 @@ def language_problem(text: str, language: str | None = None) -> str | None:
     latin = sum(1 for w in words if w.isascii())
     if latin / len(words) < 0.5:
         return f"not English: {100 - round(100 * latin / len(words))}% of words in a non-Latin script"
+    if len(words) < 40:
+        return None  # a headline or a sentence: too short for a stopword count
     stop = sum(1 for w in words if w.lower() in _STOPWORDS)
     ratio = stop / len(words)
     if ratio < 0.12:

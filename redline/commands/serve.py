@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import TYPE_CHECKING
 
 from redline.commands.run import config_arg
@@ -28,18 +29,20 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.config
     interval = args.interval or cfg.schedule.interval_s
-    from prefect.settings import PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_RUNNER_POLL_FREQUENCY, temporary_settings
 
     from redline.prefect_api import api_for_schedules
 
     with api_for_schedules(cfg.warehouse.parent / "prefect") as url:
+        # The runner and the flow-run processes it spawns talk to this server.
+        os.environ["PREFECT_API_URL"] = url
         print(f"redline: serving every {interval:g}s against the Prefect API at {url}", file=ctx.out, flush=True)
         from flows.pipeline import redline_run
 
         # The runner looks for due runs every poll_frequency seconds; keep it well under
         # the interval so a run starts close to its scheduled time.
         poll = max(1, min(10, int(interval // 3) or 1))
-        with temporary_settings(updates={PREFECT_RUNNER_POLL_FREQUENCY: poll}):
+        with temporary_settings(updates={PREFECT_API_URL: url, PREFECT_RUNNER_POLL_FREQUENCY: poll}):
             redline_run.serve(
                 name=args.name,
                 interval=interval,

@@ -1,0 +1,135 @@
+"""Real `redline` processes: a kill in the middle of a run, SQL while `serve` writes,
+and prefect.yaml accepted by a real Prefect server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from redline.prefect_api import api_for_schedules
+from tests.support.content import Item, article_page, load_seed, recent, rss, seed_stems
+from tests.support.proc import redline, spawn
+from tests.support.site import Route, Site
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `prefect server start` (schedules need one; the test harness runs none)."""
+    with api_for_schedules(tmp_path_factory.mktemp("prefect-home")) as url:
+        yield url
+
+
+def _pages(site: Site, n: int, *, delay: float, tag: str) -> list[Item]:
+    stems = seed_stems()
+    items = []
+    for i in range(n):
+        seed = load_seed(stems[i % len(stems)])
+        body = article_page(seed).replace(b"<h1 class=\"headline\">", f"<h1 class=\"headline\">{tag}{i} ".encode())
+        # make every page's text distinct so each is its own story
+        body = body.replace(b"<div class=\"article-body\">", f"<div class=\"article-body\"><p>Dispatch {tag}-{i}: {' '.join(f'w{tag}{i}x{k}' for k in range(60))}</p>".encode())
+        link = site.add(f"/news/{tag}{i}", Route(body=body, delay_s=delay))
+        items.append(Item(f"{tag} {i}", link, guid=f"{tag}-{i}", summary="s", published=recent()))
+    return items
+
+
+def _read(cfg, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(cfg.read_copy), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _wait(pred, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def test_kill_mid_run_then_rerun_completes_without_duplicates(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
+    items = _pages(site, 24, delay=0.25, tag="k")
+    feed = site.add("/rss", body=rss(items))
+    path, cfg = make_config([{"name": "Wire", "url": feed}], extract={"batch_size": 4}, fetch={"concurrency": 2})
+    proc = spawn("run", config=path, log=tmp_path / "killed.log")
+    try:
+        _wait(lambda: sum(len(site.hits(f"/news/k{i}")) for i in range(24)) >= 10, 120, "pages being fetched")
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    fetched_before = sum(len(site.hits(f"/news/k{i}")) for i in range(24))
+    assert fetched_before < 24, "the run finished before it could be killed"
+
+    done = redline("run", config=path)
+    assert done.returncode == 0, done.stderr
+    assert _read(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(24, 24)]
+    with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.entries WHERE state <> 'done'").fetchone() == (0,)
+    statuses = [s for (s,) in _read(cfg, "SELECT status FROM runs ORDER BY started_at")]
+    assert statuses == ["interrupted", "completed"]
+    # committed batches were not fetched again: at most one batch in flight was lost
+    refetched = sum(len(site.hits(f"/news/k{i}")) for i in range(24)) - 24
+    assert refetched <= 4 + 2
+
+
+def test_sql_from_other_processes_while_serve_writes(prefect_server: str, site: Site, make_config, tmp_path: Path) -> None:
+    counter = {"n": 0}
+    batches = [_pages(site, 6, delay=0.3, tag=f"s{b}x") for b in range(8)]
+
+    def growing_feed() -> Route:
+        counter["n"] = min(counter["n"] + 1, len(batches))
+        return Route(body=rss([it for b in batches[: counter["n"]] for it in b]), conditional=False)
+
+    site.add("/rss", growing_feed)
+    path, cfg = make_config([{"name": "Wire", "url": site.url("/rss")}], fetch={"concurrency": 1}, extract={"batch_size": 2})
+    serve = spawn("serve", "--interval", "4", config=path, log=tmp_path / "serve.log", PREFECT_API_URL=prefect_server)
+    try:
+        _wait(lambda: cfg.read_copy.exists(), 150, "the first run's read copy")
+        results, counts = [], []
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and len(set(counts)) < 3:
+            res = redline("sql", "--format", "csv", "SELECT count(*) AS n FROM articles", config=path, timeout=60)
+            results.append(res)
+            if res.returncode == 0:
+                counts.append(int(res.stdout.split()[1]))
+            with duckdb.connect(str(cfg.read_copy), read_only=True) as con:  # as `duckdb -readonly` would
+                con.execute("SELECT count(*) FROM positions").fetchone()
+        assert all(r.returncode == 0 for r in results), [r.stderr for r in results if r.returncode]
+        assert len(set(counts)) >= 3, f"runs did not progress while querying: {counts}"
+    finally:
+        os.killpg(serve.pid, signal.SIGINT)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(serve.pid, signal.SIGKILL)
+            serve.wait()
+    statuses = {s for (s,) in _read(cfg, "SELECT status FROM runs")}
+    assert statuses <= {"completed", "running", "interrupted"} and "failed" not in statuses
+    assert "completed" in statuses
+
+
+def test_prefect_yaml_deploys_against_a_local_server(prefect_server: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_server, "REDLINE_HOME": str(ROOT)}
+    prefect = [sys.executable, "-m", "prefect"]
+    subprocess.run([*prefect, "work-pool", "create", "redline-process", "--type", "process"], env=env,
+                   capture_output=True, timeout=120, check=False)
+    work = tmp_path / "proj"
+    shutil.copytree(ROOT, work, ignore=shutil.ignore_patterns(".venv", "data", ".git", "__pycache__", ".pytest_cache"))
+    res = subprocess.run([*prefect, "--no-prompt", "deploy", "--all"], cwd=work, env=env, capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    listed = subprocess.run([*prefect, "deployment", "ls"], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert "redline-run/redline-poll" in listed.stdout and "redline-digest/redline-digest" in listed.stdout
