@@ -34,6 +34,9 @@ SHIFT_EVIDENCE_CONFIDENCE = 0.6
 _TOKEN = re.compile(r"[\w'-]+")
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
+_SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
+_NEG_SCOPE = re.compile(r".*(?:,|;|\band\b|\bbut\b|\bor\b| - )", re.I | re.S)
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 
@@ -170,6 +173,7 @@ class _Ctx:
     speaker_kind: str | None  # speaker | reported speech
     state: _State
     according: Mention | None = None
+    hits: list[_TermHit] = field(default_factory=list)
     term_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
@@ -193,6 +197,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
     mentions, rule_hits = _scan(rs, norm, low, sentences)
 
     state = _State()
+    prev_hit: _TermHit | None = None
     evidence: list[_Evidence] = []
     shifts: list[ReportedShift] = []
     traces: list[SentenceTrace] = []
@@ -205,11 +210,16 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         shift_traces: list[ShiftTrace] = []
         note = None
         hits = rule_hits.get(sent.index)
-        if hits:
+        carried = None
+        if not hits and prev_hit is not None and _PRONOUN_OBJECT.search(sent.text):
+            carried = prev_hit  # "... a 30-day ceasefire." "We support it, but ..."
+        if hits or carried:
             note = _sentence_block(rs, sent.text)
-            decisions, shift_traces, ev, sh = _analyse_sentence(ctx, [rs.rules[i] for i in sorted(hits)], note)
+            rules = [rs.rules[i] for i in sorted(hits)] if hits else [carried.rule]
+            decisions, shift_traces, ev, sh = _analyse_sentence(ctx, rules, note, carried=carried)
             evidence.extend(ev)
             shifts.extend(sh)
+        prev_hit = ctx.hits[0] if hits and len({h.rule.topic for h in ctx.hits}) == 1 else None
         if trace:
             traces.append(SentenceTrace(sent.index, sent.text, bool(hits), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
@@ -343,10 +353,6 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
     for rv in lex.reporting_re.finditer(s):
         if _in_quote(quotes, rv.start()):
             continue
-        after = s[rv.end() : rv.end() + 60]
-        for m in mentions:  # "said Peskov", "said Kremlin spokesman Dmitry Peskov"
-            if rv.end() <= m.start and _tokens(s[rv.end() : m.start]) <= 3 and not _in_quote(quotes, m.start) and '"' not in s[rv.end() : m.start]:
-                return m.actors, m.text, "speaker"
         before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 6 and '"' not in s[m.end : rv.start()]]
         before = [m for m in before if not _is_object(rs, s, m)]
         pron = lex.anaphor_re.search(s[max(0, rv.start() - 12) : rv.start()])
@@ -355,10 +361,12 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
         if before:
             m = before[-1]
             return _coordinated(s, mentions, m), m.text, "speaker"
-        if re.match(r"\s*(?:by|that)?\s*(?:the |a |an |one )", after) or _tokens(s[max(0, rv.start() - 40) : rv.start()]) > 0:
-            # a reporting verb with someone who is not an actor ("a former official said")
-            if quotes:
-                return None, "(not an actor)", "speaker"
+        if _SAID_AFTER.search(s[max(0, rv.start() - 3) : rv.end()]):
+            for m in mentions:  # '..." said Peskov', ', said Kremlin spokesman Dmitry Peskov'
+                if rv.end() <= m.start and _tokens(s[rv.end() : m.start]) <= 3 and not _in_quote(quotes, m.start) and not re.search(r'["(]|\b(?:in|at|on|to|with|from)\b', s[rv.end() : m.start]):
+                    return m.actors, m.text, "speaker"
+        if quotes:  # a reporting verb with someone who is not an actor ("a former official said")
+            return None, "(not an actor)", "speaker"
     if quotes and quotes[0][0] == 0 and state.in_quote and state.quote_speaker:
         return state.quote_speaker, "(quote continues)", "speaker"
     return None, None, None
@@ -501,6 +509,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         if c.group.placement == "pre" and c.end <= hit.start and _tokens(s[c.end : hit.start]) <= c.group.window
         and _same_region(ctx, c.start, hit.start) and not _CLAUSE_BREAK.search(s[c.end : hit.start])
     ]
+    pre = [c for c in pre if not _blocked(ctx, c.end, hit)]
     if pre:
         cue = max(pre, key=lambda c: c.end)
         if cue.group.nominal:
@@ -526,6 +535,17 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     return None, None, ""
 
 
+def _blocked(ctx: _Ctx, cue_end: int, hit: _TermHit) -> bool:
+    """Another topic's words stand between cue and term, and not as a list ("X and Y")."""
+    s = ctx.sentence.text
+    for a, b in ctx.term_spans:
+        if cue_end <= a and b <= hit.start and (a, b) != (hit.start, hit.end):
+            gap = s[b : hit.start]
+            if not (_tokens(gap) <= 4 and re.search(r",|\band\b|\bor\b|\bas well as\b", gap)):
+                return True
+    return False
+
+
 def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
     """Apply hypotheticals, negation and conditions to a cue's stance.
 
@@ -535,6 +555,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     mods: list[str] = []
     before = s[max(0, cue.start - 60) : cue.start]
     hyp = lex.hypothetical_cue_re.search(before)
+    before = _NEG_SCOPE.sub("", before, count=1)  # negation does not cross "and", "but", commas
     if hyp:
         return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"
     neg = lex.negation_hard.search(before)
@@ -561,13 +582,14 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     return stance, mods, None
 
 
-def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
+def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
     rs, s = ctx.rs, ctx.sentence.text
-    hits, vetoed = _find_terms(rules, s)
+    hits, vetoed = _find_terms(rules, s) if carried is None else ([], [])
+    ctx.hits = hits
     decisions: list[Decision] = []
     for rid, term, why in vetoed:
         decisions.append(Decision(rid, rs.by_id(rid).topic, term, "plain", None, None, None, (), None, None, (), 0.0, f"vetoed by {why!r} (another topic)"))
-    if not hits:
+    if not hits and carried is None:
         return decisions, [], [], []
     ctx.term_spans = [(h.start, h.end) for h in hits]
     for m in ctx.mentions:
@@ -576,12 +598,25 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None) -> tuple[
             break
     cues = [c for c in _find_cues(rs, rules, s) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
     shift_spans = _shift_spans(rs, s)
-    ev: list[_Evidence] = []
+    plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     for hit in hits:
-        d = _decide(ctx, hit, [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)], block)
-        decisions.append(d)
+        decisions.append(_decide(ctx, hit, plain_cues, block))
+    # "we support it": a pronoun right after a cue stands for a topic named without a cue
+    # in this sentence, or for the single topic of the previous sentence
+    uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if d.dropped and d.dropped.startswith("no stance")]
+    sources = uncued or ([carried] if carried else [])
+    if sources and len({h.rule.topic for h in sources}) == 1:
+        src = sources[0]
+        for pm in _PRONOUN_OBJECT.finditer(s):
+            if any(a <= pm.start() < b for a, b in ctx.term_spans):
+                continue
+            if any(c.end <= pm.start() and _tokens(s[c.end : pm.start()]) <= 1 and c.group.placement == "pre" for c in plain_cues):
+                pseudo = _TermHit(src.rule, src.term, pm.start(), pm.end(), f"{pm.group(0)} (= {src.text})")
+                decisions.append(_decide(ctx, pseudo, plain_cues, block))
+                break
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
     shifted = {(e.actor, e.topic) for e in shift_ev}
+    ev: list[_Evidence] = []
     for d in decisions:
         if d.dropped or not d.stance:
             continue
@@ -640,8 +675,8 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if not actors:
         return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
     conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
-    if mods:
-        conf *= 0.92
+    if any(m.startswith(("negation", "hedge")) for m in mods):
+        conf *= 0.92  # a reading through a negation is a little less certain
     return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)
 
 

@@ -260,7 +260,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
         hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
         reporting_re=words("reporting_verbs", mods.get("reporting_verbs")),
-        object_marker_re=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in mods.get("object_markers") or []) + r")\W+(?:(?:the|a|an|his|her|its|their)\s+)?$", re.I),
+        object_marker_re=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in mods.get("object_markers") or []) + r")[\s\"']+(?:(?:the|a|an|his|her|its|their)\s+)?$", re.I),
         shifts=tuple(shifts),
         labels=labels,
     )

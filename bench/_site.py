@@ -1,0 +1,73 @@
+"""A synthetic news site for the benchmarks, served from its own process on 127.0.0.1
+(so the server does not compete with the pipeline for this process's GIL)."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.support.content import Item, SeedArticle, article_page, load_seed, recent, rss, seed_stems  # noqa: E402
+from tests.support.site import Site  # noqa: E402
+
+
+def _sentences() -> list[str]:
+    out: list[str] = []
+    for stem in seed_stems():
+        for para in load_seed(stem).paragraphs:
+            out += [s.strip() + "." for s in para.split(". ") if len(s) > 40]
+    return out
+
+
+def synthetic_page(i: int, sentences: list[str], words: int = 1000) -> bytes:
+    """A ~30 KB page of ~1,000 words: seed sentences in a page-specific order, plus chrome."""
+    rng = random.Random(i)
+    paras, count = [], 0
+    while count < words:
+        para = " ".join(rng.sample(sentences, 4))
+        paras.append(para)
+        count += len(para.split())
+    art = SeedArticle(f"bench-{i}", f"Ceasefire talks, day {i}", tuple(paras), ())
+    return article_page(art)
+
+
+def _serve(n_feeds: int, per_feed: int, extra_feeds: int, ready: mp.Queue, stop: mp.Event) -> None:
+    sentences = _sentences()
+    with Site() as site:
+        feeds = []
+        for f in range(n_feeds):
+            items = []
+            for k in range(per_feed):
+                idx = f * per_feed + k
+                link = site.add(f"/news/{idx}", body=synthetic_page(idx, sentences))
+                items.append(Item(f"Story {idx}", link, guid=f"bench-{idx}", summary="Summary.", published=recent()))
+            feeds.append(site.add(f"/feed/{f}.rss", body=rss(items), content_type="application/rss+xml"))
+        small = [site.add(f"/tiny/{f}.rss", body=rss([]), content_type="application/rss+xml") for f in range(extra_feeds)]
+        page_bytes = len(site.routes["/news/0"].body) if per_feed else 0
+        ready.put((site.base, feeds, small, page_bytes))
+        stop.wait()
+
+
+class BenchSite:
+    """Context manager: starts the site process, yields (base, feed URLs, tiny feed URLs, page size)."""
+
+    def __init__(self, n_feeds: int, per_feed: int, extra_feeds: int = 0) -> None:
+        ctx = mp.get_context("fork")
+        self._ready: mp.Queue = ctx.Queue()
+        self._stop = ctx.Event()
+        self._proc = ctx.Process(target=_serve, args=(n_feeds, per_feed, extra_feeds, self._ready, self._stop), daemon=True)
+
+    def __enter__(self) -> tuple[str, list[str], list[str], int]:
+        self._proc.start()
+        return self._ready.get(timeout=300)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._proc.join(10)
+        if self._proc.is_alive():
+            self._proc.kill()
