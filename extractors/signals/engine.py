@@ -494,7 +494,13 @@ def _find_terms(rules: list[Rule], s: str) -> tuple[list[_TermHit], list[tuple[s
                 continue
             kept.append(h)
         hits.extend(kept)
-    return sorted(hits, key=lambda h: h.start), vetoed
+    # two rules of one topic on the same words ("30-day ceasefire" / "ceasefire"): the longer
+    out: list[_TermHit] = []
+    for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+        if any(h.rule.topic == k.rule.topic and h.start < k.end and k.start < h.end for k in out):
+            continue
+        out.append(h)
+    return sorted(out, key=lambda h: h.start), vetoed
 
 
 def _same_region(ctx: _Ctx, a: int, b: int) -> bool:

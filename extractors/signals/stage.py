@@ -1,0 +1,152 @@
+"""The signal stage in the pipeline: classify stored articles in batches.
+
+Per batch: read the texts in one short connection window, classify outside it, then
+in one transaction delete whatever was stored for those articles (any rule-set
+version) and insert the new classification, positions, evidence and reported shifts.
+An article counts as done for a rule-set version once it has a core.classifications
+row with that version, so a run killed mid-way resumes where it stopped and positions
+never silently mix rule versions (`redline reclassify` re-runs it after a rule change).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from extractors.signals.engine import classify, load_ruleset
+from extractors.signals.model import Classification
+from extractors.signals.rules import RuleSet
+from warehouse.batch import insert_rows
+from warehouse.store import Warehouse
+
+log = logging.getLogger(__name__)
+
+_TABLES = ("core.classifications", "core.positions", "core.position_evidence", "core.reported_shifts")
+
+
+@dataclass(frozen=True)
+class ClassifyResult:
+    """Counts of one classify_pending call."""
+
+    ruleset_version: str
+    articles: int = 0
+    classified: int = 0
+    skipped: int = 0
+    positions: int = 0
+    reported_shifts: int = 0
+    batches: int = 0
+
+
+def classify_pending(
+    warehouse: Warehouse,
+    *,
+    ruleset: RuleSet | None = None,
+    batch_size: int = 500,
+    article_ids: Sequence[str] | None = None,
+    reclassify_all: bool = False,
+) -> ClassifyResult:
+    """Classify articles not yet classified under the current rule set (or the given ids,
+    or all of them); return the counts."""
+    rs = ruleset or load_ruleset()
+    batch_size = max(1, int(batch_size))
+    todo = _select(warehouse, rs.version, article_ids, reclassify_all)
+    counts = {"articles": 0, "classified": 0, "skipped": 0, "positions": 0, "reported_shifts": 0, "batches": 0}
+    for i in range(0, len(todo), batch_size):
+        ids = todo[i : i + batch_size]
+        with warehouse.connect() as con:  # a short read window
+            rows = con.execute(
+                "SELECT article_id, text, language FROM core.articles WHERE article_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        texts: dict[str, tuple[str, str | None]] = {}
+        for aid, text, lang in rows:
+            texts.setdefault(aid, (text, lang))  # an article id stored twice: classify once
+        results = {aid: _classify_safely(text, lang, rs) for aid, (text, lang) in texts.items()}
+        batch = _rows(results, rs.version, datetime.now(UTC))
+        with warehouse.connect() as con:  # a short write window: one transaction per batch
+            con.execute("BEGIN")
+            try:
+                for table in _TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [list(texts)])
+                for table, table_rows in batch.items():
+                    insert_rows(con, table, table_rows)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        counts["batches"] += 1
+        counts["articles"] += len(results)
+        counts["skipped"] += sum(1 for c in results.values() if c.skipped)
+        counts["classified"] += sum(1 for c in results.values() if not c.skipped)
+        counts["positions"] += len(batch["core.positions"])
+        counts["reported_shifts"] += len(batch["core.reported_shifts"])
+    return ClassifyResult(ruleset_version=rs.version, **counts)
+
+
+def _select(warehouse: Warehouse, version: str, article_ids: Sequence[str] | None, reclassify_all: bool) -> list[str]:
+    with warehouse.connect() as con:
+        if article_ids is not None:
+            ids = list(dict.fromkeys(str(a) for a in article_ids))
+            if not ids:
+                return []
+            found = con.execute(
+                "SELECT DISTINCT article_id FROM core.articles WHERE article_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+            known = {r[0] for r in found}
+            return [a for a in ids if a in known]
+        if reclassify_all:
+            sql = "SELECT DISTINCT article_id FROM core.articles ORDER BY article_id"
+            return [r[0] for r in con.execute(sql).fetchall()]
+        sql = (
+            "SELECT DISTINCT a.article_id FROM core.articles a WHERE NOT EXISTS ("
+            " SELECT 1 FROM core.classifications c WHERE c.article_id = a.article_id AND c.ruleset_version = ?)"
+            " ORDER BY a.article_id"
+        )
+        return [r[0] for r in con.execute(sql, [version]).fetchall()]
+
+
+def _classify_safely(text: str | None, language: str | None, rs: RuleSet) -> Classification:
+    try:
+        return classify(text or "", ruleset=rs, language=language)
+    except Exception as exc:  # noqa: BLE001 - one odd text must not stop the batch; recorded
+        log.exception("classification failed")
+        return Classification(rs.version, skipped=f"engine error: {type(exc).__name__}: {exc}"[:500])
+
+
+def _rows(results: dict[str, Classification], version: str, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in _TABLES}
+    for aid, c in results.items():
+        out["core.classifications"].append(
+            {
+                "article_id": aid, "ruleset_version": version,
+                "status": "skipped" if c.skipped else "classified", "reason": c.skipped,
+                "notes": "; ".join(c.notes) or None, "classified_at": now,
+            }
+        )
+        for p in c.positions:
+            out["core.positions"].append(
+                {
+                    "article_id": aid, "actor": p.actor, "topic": p.topic, "stance": p.stance,
+                    "evidence": p.evidence, "rule_id": p.rule_id, "confidence": p.confidence,
+                    "ruleset_version": version,
+                }
+            )
+            for e in p.support:
+                out["core.position_evidence"].append(
+                    {
+                        "article_id": aid, "actor": p.actor, "topic": p.topic, "stance": e.stance,
+                        "sentence_index": e.sentence_index, "sentence": e.sentence, "rule_id": e.rule_id,
+                        "cue": e.cue, "confidence": e.confidence, "ruleset_version": version,
+                    }
+                )
+        for s in c.reported_shifts:
+            out["core.reported_shifts"].append(
+                {
+                    "article_id": aid, "actor": s.actor, "topic": s.topic, "from_stance": s.from_stance,
+                    "to_stance": s.to_stance, "evidence": s.evidence, "rule_id": s.rule_id,
+                    "confidence": s.confidence, "ruleset_version": version,
+                }
+            )
+    return out
