@@ -33,7 +33,23 @@ def synthetic_page(i: int, sentences: list[str], words: int = 1000) -> bytes:
         paras.append(para)
         count += len(para.split())
     art = SeedArticle(f"bench-{i}", f"Ceasefire talks, day {i}", tuple(paras), ())
-    return article_page(art)
+    return article_page(art).replace(b"</body>", _HEAVY_CHROME + b"</body>")
+
+
+# What makes real news pages ~30 KB besides the text: menus, related links, tracking
+# and structured-data scripts, inline styles.
+_HEAVY_CHROME = (
+    b'<nav class="mega-menu">'
+    + b"".join(b'<a class="menu-item" href="/section/%d">Section %d</a>' % (k, k) for k in range(120))
+    + b'</nav><aside class="related"><ul>'
+    + b"".join(b'<li><a href="/related/%d"><img src="/img/%d.jpg" alt="">Related story %d</a></li>' % (k, k, k) for k in range(60))
+    + b"</ul></aside>"
+    + b'<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","x":"'
+    + b"y" * 4000
+    + b'"}</script><style>'
+    + b".c{color:#123456;margin:0 auto;padding:4px}" * 120
+    + b"</style>"
+)
 
 
 def _serve(n_feeds: int, per_feed: int, extra_feeds: int, ready: mp.Queue, stop: mp.Event) -> None:

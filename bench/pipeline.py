@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/pipeline.py [--feeds 20 --per-feed 25 --idle-feeds 1
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -38,6 +39,20 @@ def write_config(tmp: Path, feeds: list[str], name: str) -> Path:
     return path
 
 
+def task_times(cfg_path: Path) -> dict[str, float]:
+    """Each task's run time in the latest flow run, as Prefect recorded it."""
+    import duckdb
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    cfg = config_mod.load(cfg_path)
+    with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
+        (flow_run_id,) = con.execute("SELECT flow_run_id FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return {r.name.rsplit("-", 1)[0]: r.total_run_time.total_seconds() for r in sorted(runs, key=lambda r: r.start_time)}
+
+
 def raw_trafilatura(base: str, n: int) -> tuple[float, int]:
     import trafilatura
 
@@ -56,6 +71,7 @@ def main() -> None:
     args = ap.parse_args()
     total = args.feeds * args.per_feed
     tmp = Path(tempfile.mkdtemp(prefix="redline-bench-"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
     from prefect.testing.utilities import prefect_test_harness
 
@@ -70,9 +86,8 @@ def main() -> None:
         new = stages["articles"]["new_articles"]
         print(f"end to end (one flow run): {new} new articles in {wall:.1f} s = {new / wall:.1f} articles/s")
         sec = stages["articles"]["seconds"]
-        classify_s = stages.get("classify", {}).get("seconds")
-        print(f"stages: poll {stages['poll']['seconds']:.2f} s, fetch {sec['fetch']:.2f} s, extract {sec['extract']:.2f} s, "
-              f"store {sec['store']:.2f} s, classify {classify_s if classify_s is None else f'{classify_s:.2f}'} s")
+        print(f"articles stage: fetch {sec['fetch']:.2f} s, extract {sec['extract']:.2f} s, store {sec['store']:.2f} s")
+        print("task run times (Prefect): " + ", ".join(f"{k} {v:.2f} s" for k, v in task_times(cfg_path).items()))
         print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
               f"of its children (extraction workers): {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
 

@@ -197,28 +197,40 @@ class ExtractionPool:
                 self._procs[slot] = None
 
     def map(self, jobs: Iterable[tuple[str, bytes, str | None]]) -> Iterator[tuple[str, Extracted]]:
+        """Extract every job; `jobs` is consumed lazily, so pages can be extracted while
+        later ones are still being fetched."""
         todo: queue.Queue[tuple[str, bytes, str | None] | None] = queue.Queue()
-        count = 0
-        for job in jobs:
-            todo.put(job)
-            count += 1
-        if not count:
-            return
-        done: queue.Queue[tuple[str, Extracted]] = queue.Queue()
-        threads = [
-            threading.Thread(target=self._feed, args=(slot, todo, done), daemon=True)
-            for slot in range(min(self.workers, count))
-        ]
-        for _ in threads:
-            todo.put(None)
+        done: queue.Queue[tuple[str, Extracted] | None] = queue.Queue()
+        threads = [threading.Thread(target=self._feed, args=(slot, todo, done), daemon=True) for slot in range(self.workers)]
         for t in threads:
             t.start()
-        for _ in range(count):
-            yield done.get()
-        for t in threads:
-            t.join()
+
+        def produce() -> None:
+            try:
+                for job in jobs:
+                    todo.put(job)
+            finally:
+                for _ in threads:
+                    todo.put(None)
+
+        producer = threading.Thread(target=produce, daemon=True)
+        producer.start()
+        finished = 0
+        while finished < len(threads):
+            item = done.get()
+            if item is None:
+                finished += 1
+            else:
+                yield item
+        producer.join()
 
     def _feed(self, slot: int, todo: queue.Queue, done: queue.Queue) -> None:
+        try:
+            self._feed_jobs(slot, todo, done)
+        finally:
+            done.put(None)  # tells map() this slot has finished
+
+    def _feed_jobs(self, slot: int, todo: queue.Queue, done: queue.Queue) -> None:
         while (job := todo.get()) is not None:
             key = job[0]
             entry = self._procs[slot] or self._start(slot)

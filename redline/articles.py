@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +47,9 @@ class ArticlesResult:
         self.failures.extend(other.failures)
 
 
-def fetch_pages(client: SafeClient, entries: Sequence[Entry], *, concurrency: int, max_bytes: int) -> list[Page]:
+def fetch_pages(client: SafeClient, entries: Sequence[Entry], *, concurrency: int, max_bytes: int) -> Iterator[Page]:
+    """Fetch pages concurrently, yielding each as soon as it arrives."""
+
     def one(e: Entry) -> Page:
         started = time.monotonic()
         try:
@@ -58,7 +60,8 @@ def fetch_pages(client: SafeClient, entries: Sequence[Entry], *, concurrency: in
         return Page(e.entry_id, e.url, resp.final_url, resp.body, None, resp.status, resp.elapsed_ms)
 
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="page") as pool:
-        return list(pool.map(one, entries))
+        for fut in as_completed([pool.submit(one, e) for e in entries]):
+            yield fut.result()
 
 
 def build_article(entry: Entry, page: Page, extracted: Extracted | None, *, min_chars: int, now: datetime) -> Article:
@@ -105,25 +108,44 @@ def process_pending(
             batch = store.pending_entries(con, limit=cfg.extract.batch_size)
         if not batch:
             return total
-        result = ArticlesResult(batches=1)
-        t0 = time.monotonic()
-        pages = fetch_pages(client, batch, concurrency=cfg.fetch.concurrency, max_bytes=cfg.extract.max_html_bytes)
-        t1 = time.monotonic()
-        extracted = dict(pool.map((p.entry_id, p.html, p.final_url) for p in pages if p.html))
-        t2 = time.monotonic()
-        now = datetime.now(UTC)
-        by_id = {p.entry_id: p for p in pages}
-        articles = [
-            build_article(e, by_id[e.entry_id], extracted.get(e.entry_id), min_chars=cfg.extract.min_chars, now=now)
-            for e in batch
-        ]
-        with warehouse.connect() as con:
-            store.store_articles(con, articles, run_id=run_id, pages=pages)
-        result.seconds = {"fetch": t1 - t0, "extract": t2 - t1, "store": time.monotonic() - t2}
-        result.new_articles = len(articles)
-        result.fallbacks = sum(a.extraction == "feed" for a in articles)
-        result.failures = [(a.url, a.extraction_note or "") for a in articles if a.extraction == "feed"]
-        total.add(result)
+        total.add(_process_batch(warehouse, cfg, run_id, batch, client=client, pool=pool))
+
+
+def _process_batch(
+    warehouse: Warehouse, cfg: Config, run_id: str, batch: list[Entry], *, client: SafeClient, pool: ExtractionPool
+) -> ArticlesResult:
+    t0 = time.monotonic()
+    pages: list[Page] = []
+    fetch_done = t0
+
+    def fetched() -> Iterator[tuple[str, bytes, str | None]]:
+        # Pages go to the extraction pool as they arrive: fetching overlaps extraction.
+        nonlocal fetch_done
+        for page in fetch_pages(client, batch, concurrency=cfg.fetch.concurrency, max_bytes=cfg.extract.max_html_bytes):
+            pages.append(page)
+            if page.html:
+                yield (page.entry_id, page.html, page.final_url)
+        fetch_done = time.monotonic()
+
+    extracted = dict(pool.map(fetched()))
+    t1, t2 = fetch_done, time.monotonic()
+    now = datetime.now(UTC)
+    by_id = {p.entry_id: p for p in pages}
+    articles = [
+        build_article(e, by_id[e.entry_id], extracted.get(e.entry_id), min_chars=cfg.extract.min_chars, now=now)
+        for e in batch
+    ]
+    with warehouse.connect() as con:
+        store.store_articles(con, articles, run_id=run_id, pages=pages)
+    fallbacks = [a for a in articles if a.extraction == "feed"]
+    return ArticlesResult(
+        new_articles=len(articles),
+        fallbacks=len(fallbacks),
+        batches=1,
+        # fetch and extract overlap: "fetch" runs until the last page arrived, "extract" is the rest
+        seconds={"fetch": t1 - t0, "extract": t2 - t1, "store": time.monotonic() - t2},
+        failures=[(a.url, a.extraction_note or "") for a in fallbacks],
+    )
 
 
 def from_file(path: Path, *, now: datetime) -> Article:
@@ -161,7 +183,7 @@ def from_url(client: SafeClient, url: str, *, cfg: Config, pool: ExtractionPool,
     """An article from a URL given on the command line (redline ingest URL)."""
     canon = canonical_url(url)
     entry = Entry(entry_id(canon), "ingest", url, canon, None, "", "", None)
-    page = fetch_pages(client, [entry], concurrency=1, max_bytes=cfg.extract.max_html_bytes)[0]
+    page = next(fetch_pages(client, [entry], concurrency=1, max_bytes=cfg.extract.max_html_bytes))
     if page.error:
         raise FetchError(url, page.error)
     extracted = dict(pool.map([(entry.entry_id, page.html or b"", page.final_url)])).get(entry.entry_id)

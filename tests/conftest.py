@@ -11,6 +11,8 @@ import pytest
 import yaml
 
 from redline import config as config_mod
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from tests.support.site import Site
 
 

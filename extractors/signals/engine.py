@@ -35,6 +35,7 @@ _TOKEN = re.compile(r"[\w'-]+")
 _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
+_WORD_START = re.compile(r"(?<![\w-])[\w\"']")
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
 _NEG_SCOPE = re.compile(r".*(?:,|;|\band\b|\bbut\b|\bor\b| - )", re.I | re.S)
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
@@ -203,13 +204,19 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
     traces: list[SentenceTrace] = []
     for sent in sentences:
         sm = mentions[sent.index]
-        quotes, ends_in_quote = _quote_spans(sent.text, state.in_quote)
-        speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state)
+        hits = rule_hits.get(sent.index)
+        if '"' in sent.text or state.in_quote:
+            quotes, ends_in_quote = _quote_spans(sent.text, state.in_quote)
+        else:
+            quotes, ends_in_quote = [], False
+        if hits or (prev_hit is not None) or (sm and quotes):  # the speaker matters only here
+            speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state)
+        else:
+            speaker, speaker_text, speaker_kind = None, None, None
         ctx = _Ctx(rs, sent, sm, quotes, speaker, speaker_text, speaker_kind, state)
         decisions: list[Decision] = []
         shift_traces: list[ShiftTrace] = []
         note = None
-        hits = rule_hits.get(sent.index)
         carried = None
         if not hits and prev_hit is not None and _PRONOUN_OBJECT.search(sent.text):
             carried = prev_hit  # "... a 30-day ceasefire." "We support it, but ..."
@@ -461,13 +468,19 @@ def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
 
 
 # --- cues, terms, decisions -----------------------------------------------------------------------
-def _find_cues(rs: RuleSet, rules: list[Rule], s: str) -> list[_Cue]:
+def _find_cues(rs: RuleSet, rules: list[Rule], s: str, lo: int = 0, hi: int | None = None) -> list[_Cue]:
+    """Stance cues in s[lo:hi] (the stretch around the topic words); longest wins an overlap."""
     found: list[_Cue] = []
     groups = list(rs.lexicon.cues)
     for r in rules:
         groups.extend(r.cues)
+    hi = len(s) if hi is None else hi
+    low = s.lower()
+    starts = {low[m.start() : m.start() + 3] for m in _WORD_START.finditer(low, lo, hi)}
     for g in groups:
-        for m in g.regex.finditer(s):
+        if g.prefixes is not None and starts.isdisjoint(g.prefixes):
+            continue  # no word here begins as any of this group's cues
+        for m in g.regex.finditer(s, lo, hi):
             found.append(_Cue(m.start(), m.end(), g))
     kept: list[_Cue] = []
     for c in sorted(found, key=lambda c: (-c.length, c.start)):
@@ -602,7 +615,9 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
         if _ACCORDING.search(s[max(0, m.start - 20) : m.start]):
             ctx.according = m
             break
-    cues = [c for c in _find_cues(rs, rules, s) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
+    # cues matter only within their window of the topic words (or anywhere, for "support it")
+    lo, hi = (max(0, hits[0].start - 160), min(len(s), hits[-1].end + 100)) if hits else (0, len(s))
+    cues = [c for c in _find_cues(rs, rules, s, lo, hi) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
     shift_spans = _shift_spans(rs, s)
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     for hit in hits:
@@ -700,7 +715,9 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
 
 # --- reported shifts ----------------------------------------------------------------------------
 def _shift_spans(rs: RuleSet, s: str) -> list[tuple[int, int, Any]]:
-    out = []
+    out: list[tuple[int, int, Any]] = []
+    if not rs.lexicon.any_shift.search(s):  # one pass instead of one per shift pattern
+        return out
     for sp in rs.lexicon.shifts:
         for m in sp.regex.finditer(s):
             out.append((m.start(), m.end(), sp))

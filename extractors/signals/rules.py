@@ -45,6 +45,56 @@ class CueGroup:
     deontic: bool
     regex: re.Pattern[str]
     source: str  # "lexicon" or a rule id
+    # every match starts with one of these 3-character strings (None: could start with anything);
+    # lets the engine skip a group whose regex cannot match a sentence without scanning it
+    prefixes: frozenset[str] | None = None
+
+
+def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[str] | None:
+    """The lower-case n-character strings every match of `pattern` must start with, or
+    None when that cannot be told (a class, a wildcard, too many alternatives)."""
+    import re._parser as sre  # the stdlib's own parser: no guessing at regex syntax
+
+    try:
+        tree = sre.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    out: set[str] = set()
+
+    def walk(items: list, acc: str) -> bool:
+        """Extend acc through items; add complete prefixes to out. False = give up."""
+        if len(acc) >= n:
+            out.add(acc[:n])
+            return len(out) <= limit
+        if not items:
+            return False  # the pattern can end before n characters
+        op, av = items[0]
+        rest = items[1:]
+        name = str(op)
+        if name == "LITERAL":
+            return walk(rest, acc + chr(av).lower())
+        if name == "IN":
+            chars = []
+            for iop, iav in av:
+                if str(iop) != "LITERAL":
+                    return False
+                chars.append(chr(iav).lower())
+            return all(walk(rest, acc + c) for c in set(chars))
+        if name == "BRANCH":
+            return all(walk(list(alt) + rest, acc) for alt in av[1])
+        if name == "SUBPATTERN":
+            return walk(list(av[3]) + rest, acc)
+        if name in ("MAX_REPEAT", "MIN_REPEAT"):
+            lo, hi, item = av
+            if lo == 0 and hi == 1:
+                return walk(rest, acc) and walk(list(item) + rest, acc)
+            return False
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            return walk(rest, acc)
+        return False
+
+    ok = walk(list(tree), "")
+    return frozenset(out) if ok and out else None
 
 
 @dataclass(frozen=True)
@@ -108,6 +158,7 @@ class Lexicon:
     object_marker_re: re.Pattern[str]
     shifts: tuple[ShiftPattern, ...]
     labels: dict[str, str]
+    any_shift: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass
@@ -263,6 +314,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         object_marker_re=re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in mods.get("object_markers") or []) + r")[\s\"']+(?:(?:the|a|an|his|her|its|their)\s+)?$", re.I),
         shifts=tuple(shifts),
         labels=labels,
+        any_shift=re.compile("|".join(f"(?:{sp.regex.pattern})" for sp in shifts) or "(?!)", re.I),
     )
 
 
@@ -301,6 +353,7 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
         deontic=bool(g.get("deontic", False)),
         regex=_alternation(g.get("patterns"), f"{where} ({stance})"),
         source=source,
+        prefixes=literal_prefixes("|".join(f"(?:{p})" for p in g.get("patterns"))),
     )
 
 
