@@ -21,6 +21,7 @@ delivery (network) is redline.alerts.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -76,6 +77,7 @@ class Report:
     story_id: str | None
     at: datetime
     backlog: bool
+    reported_from: str | None = None  # a reported shift's own "from" stance, if it names one
 
     @property
     def key(self) -> tuple[str, str]:
@@ -108,10 +110,20 @@ class State:
     candidate_article_id: str | None = None
     candidate_sources: list[str] | None = None
     candidate_stories: list[str] | None = None
+    candidate_reports: str | None = None  # JSON list of the candidate's reports
 
     def clear_candidate(self) -> None:
         self.candidate_stance = self.candidate_since = self.candidate_article_id = None
-        self.candidate_sources = self.candidate_stories = None
+        self.candidate_sources = self.candidate_stories = self.candidate_reports = None
+
+    def candidate_members(self) -> list[Report]:
+        return [Report(**{**m, "at": datetime.fromisoformat(m["at"])})
+                for m in json.loads(self.candidate_reports or "[]")]
+
+    def add_candidate_member(self, r: Report) -> None:
+        members = json.loads(self.candidate_reports or "[]")
+        members.append({**asdict(r), "at": r.at.isoformat()})
+        self.candidate_reports = json.dumps(members)
 
 
 def shift_id_for(actor: str, topic: str, to_stance: str, article_id: str) -> str:
@@ -144,7 +156,6 @@ class _Folder:
         self.shifts: dict[str, dict[str, Any]] = {}
         self.sources: dict[tuple[str, str], dict[str, Any]] = {}
         self.flapped: set[str] = set()  # earlier shifts whose flip was undone before routing
-        self.candidates: dict[tuple[str, str], list[Report]] = {}
 
     # -- entry point ------------------------------------------------------------------
     def fold(self, r: Report) -> None:
@@ -175,7 +186,11 @@ class _Folder:
         )
         self.states[r.key] = st
         self.changed.add(r.key)
-        sid = self._record_shift(st, r, kind="new", from_stance=None, since=r.at)
+        if r.reported and r.reported_from and r.reported_from != r.stance:
+            # No state yet, but the text itself reports the change: a reported shift.
+            sid = self._record_shift(st, r, kind="reported", from_stance=r.reported_from, since=r.at)
+        else:
+            sid = self._record_shift(st, r, kind="new", from_stance=None, since=r.at)
         st.last_shift_id, st.last_shift_at = sid, r.at
 
     def _support(self, st: State, r: Report) -> None:
@@ -200,17 +215,18 @@ class _Folder:
             st.candidate_article_id = r.article_id
             st.candidate_sources = [r.source or r.article_id]
             st.candidate_stories = [r.story_id or r.article_id]
-            self.candidates[r.key] = [r]
+            st.candidate_reports = None
+            st.add_candidate_member(r)
         else:
             srcs, stories = st.candidate_sources or [], st.candidate_stories or []
+            st.add_candidate_member(r)  # every report becomes a source of the shift, if it comes
             # Syndicated copies (one story) or a second piece by the same outlet do not confirm.
             if (r.source or r.article_id) in srcs or (r.story_id or r.article_id) in stories:
                 return
             st.candidate_sources = [*srcs, r.source or r.article_id]
             st.candidate_stories = [*stories, r.story_id or r.article_id]
-            self.candidates.setdefault(r.key, []).append(r)
         if len(st.candidate_sources or []) >= self.h.confirm_sources:
-            members = [m for m in self.candidates.get(r.key, []) if m.article_id != r.article_id]
+            members = [m for m in st.candidate_members() if m.article_id != r.article_id]
             self._establish(st, r, kind="observed", since=st.candidate_since or r.at, members=members)
 
     def _establish(self, st: State, r: Report, *, kind: str, since: datetime, members: list[Report]) -> None:
@@ -233,7 +249,6 @@ class _Folder:
         st.sources = sorted({m.source for m in [*members, r] if m.source})
         st.last_shift_id, st.last_shift_at = sid, r.at
         st.clear_candidate()
-        self.candidates.pop(r.key, None)
 
     # -- rows -------------------------------------------------------------------------
     def _record_shift(
@@ -251,7 +266,7 @@ class _Folder:
             alert_state = "flapping"
         else:
             alert_state = ALERT
-        first = from_stance is None
+        first = from_stance is None or st.since_article_id == r.article_id  # no earlier state
         self.shifts[sid] = {
             "shift_id": sid, "actor": r.actor, "topic": r.topic,
             "from_stance": from_stance, "to_stance": r.stance, "kind": kind,
@@ -304,11 +319,11 @@ WITH art AS (
     GROUP BY article_id
 )
 SELECT p.article_id, p.actor, p.topic, p.stance, p.confidence, p.evidence, p.ruleset_version,
-       FALSE AS reported, art.source, art.story_id, art.at, art.backlog
+       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from
 FROM core.positions p JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
 UNION ALL
 SELECT r.article_id, r.actor, r.topic, r.to_stance, r.confidence, r.evidence, r.ruleset_version,
-       TRUE, art.source, art.story_id, art.at, art.backlog
+       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance
 FROM core.reported_shifts r JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
 """
 

@@ -47,10 +47,11 @@ def test_two_runs_store_each_article_once(prefect_api: str, site: Site, make_con
 
     second = redline_run(config_path=str(path))
     assert second["poll"]["not_modified"] == 2 and second["poll"]["new_entries"] == 0
+    assert second["poll"]["skipped"] == 1  # the broken feed is backing off
     assert second["articles"]["new_articles"] == 0
     assert _q(cfg, "SELECT count(*) FROM articles") == [(5,)]
     runs = _q(cfg, "SELECT status, feeds_failed FROM runs ORDER BY started_at")
-    assert runs == [("completed", 1), ("completed", 1)]
+    assert runs == [("completed", 1), ("completed", 0)]
     assert _q(cfg, "SELECT last_status FROM feeds WHERE name = 'Broken'") == [("failed",)]
 
 

@@ -27,8 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `prefect server start` (schedules need one; the test harness runs none)."""
-    with api_for_schedules(tmp_path_factory.mktemp("prefect-home")) as url:
-        yield url
+    harness_url = os.environ.pop("PREFECT_API_URL", None)  # else api_for_schedules would reuse it
+    try:
+        with api_for_schedules(tmp_path_factory.mktemp("prefect-home")) as url:
+            if harness_url:
+                os.environ["PREFECT_API_URL"] = harness_url
+            yield url
+    finally:
+        if harness_url:
+            os.environ["PREFECT_API_URL"] = harness_url
 
 
 def _pages(site: Site, n: int, *, delay: float, tag: str) -> list[Item]:

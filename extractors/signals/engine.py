@@ -20,7 +20,14 @@ from typing import Any
 from extractors.signals.model import Classification, Evidence, Position, ReportedShift
 from extractors.signals.rules import CueGroup, Mention, Rule, RuleSet, Term
 from extractors.signals.rules import load_ruleset as _load_ruleset
-from extractors.signals.text import MAX_CHARS, Sentence, language_problem, lower_aligned, normalise, split_sentences
+from extractors.signals.text import (
+    MAX_CHARS,
+    Sentence,
+    language_problem,
+    lower_aligned,
+    normalise,
+    split_sentences,
+)
 
 __all__ = ["RuleSet", "load_ruleset", "classify", "explain", "Explanation", "Decision", "SentenceTrace"]
 
@@ -32,9 +39,14 @@ VIA_FACTOR = {
 }
 SHIFT_EVIDENCE_CONFIDENCE = 0.6
 _TOKEN = re.compile(r"[\w'-]+")
-_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
+_CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
+_OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
+_LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
+_PURPOSE_CUE = re.compile(r"red line|condition", re.I)
+_RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
+_EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 _WORD_START = re.compile(r"(?<![\w-])[\w\"']")
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
 _NEG_SCOPE = re.compile(r".*(?:,|;|\band\b|\bbut\b|\bor\b| - )", re.I | re.S)
@@ -129,6 +141,9 @@ class _State:
     salient_index: int = -1
     in_quote: bool = False
     quote_speaker: tuple[str, ...] | None = None
+    last_quote_speaker: tuple[str, ...] | None = None
+    last_quote_index: int = -2
+    index: int = 0
 
 
 @dataclass
@@ -199,6 +214,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
 
     state = _State()
     prev_hit: _TermHit | None = None
+    prev_age = 0
     evidence: list[_Evidence] = []
     shifts: list[ReportedShift] = []
     traces: list[SentenceTrace] = []
@@ -213,7 +229,9 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state)
         else:
             speaker, speaker_text, speaker_kind = None, None, None
-        ctx = _Ctx(rs, sent, sm, quotes, speaker, speaker_text, speaker_kind, state)
+        # a quote nobody is said to speak is part of the narrative ('agreed only to being "prepared to ..."')
+        regions = quotes if speaker_text is not None or not (hits or prev_hit is not None) else []
+        ctx = _Ctx(rs, sent, sm, regions, speaker, speaker_text, speaker_kind, state)
         decisions: list[Decision] = []
         shift_traces: list[ShiftTrace] = []
         note = None
@@ -226,7 +244,13 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             decisions, shift_traces, ev, sh = _analyse_sentence(ctx, rules, note, carried=carried)
             evidence.extend(ev)
             shifts.extend(sh)
-        prev_hit = ctx.hits[0] if hits and len({h.rule.topic for h in ctx.hits}) == 1 else None
+        if hits:
+            prev_hit = ctx.hits[0] if len({h.rule.topic for h in ctx.hits}) == 1 else None
+            prev_age = 0
+        else:
+            prev_age += 1
+            if prev_age > 1:
+                prev_hit = None
         if trace:
             traces.append(SentenceTrace(sent.index, sent.text, bool(hits), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
@@ -304,7 +328,7 @@ def _quote_spans(s: str, in_quote: bool) -> tuple[list[tuple[int, int]], bool]:
 
 def _scare(q: str) -> bool:
     inner = q.strip('"').strip()
-    return _tokens(inner) <= 4 and not re.search(r"[,.!?]$", inner)
+    return _tokens(inner) <= 6 and not re.search(r"[,.!?]$", inner)
 
 
 def _in_quote(quotes: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
@@ -340,7 +364,7 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
     while idx > 0:
         prev = mentions[idx - 1]
         gap = s[prev.end : mentions[idx].start]
-        if re.fullmatch(r"(?:'s)?\s*(?:,|,? and|,? as well as|and his|and her|and their)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", gap) or re.fullmatch(r"\s+and\s+", gap):
+        if re.fullmatch(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", gap) and not _OBJ_BEFORE.search(s[max(0, prev.start - 30) : prev.start]):
             for a in prev.actors:
                 if a not in actors:
                     actors.insert(0, a)
@@ -360,7 +384,7 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
     for rv in lex.reporting_re.finditer(s):
         if _in_quote(quotes, rv.start()):
             continue
-        before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 6 and '"' not in s[m.end : rv.start()]]
+        before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 3 and '"' not in s[m.end : rv.start()]]
         before = [m for m in before if not _is_object(rs, s, m)]
         pron = lex.anaphor_re.search(s[max(0, rv.start() - 12) : rv.start()])
         if pron and state.salient:
@@ -376,6 +400,9 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
             return None, "(not an actor)", "speaker"
     if quotes and quotes[0][0] == 0 and state.in_quote and state.quote_speaker:
         return state.quote_speaker, "(quote continues)", "speaker"
+    if quotes and quotes[0][0] == 0 and state.last_quote_speaker and state.last_quote_index == state.index - 1:
+        # a second quoted sentence right after '"...," Trump posted.': the same speaker
+        return state.last_quote_speaker, "(same speaker as the previous quote)", "speaker"
     return None, None, None
 
 
@@ -385,11 +412,11 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     region = _in_quote(ctx.quotes, pos)
     lo = region[0] if region else 0
     if not region:  # outside quotes: do not look back into a quote
-        for a, b in ctx.quotes:
+        for _, b in ctx.quotes:
             if b <= pos:
                 lo = max(lo, b)
     brk = None
-    for m in re.finditer(r";", s[lo:pos]):
+    for m in re.finditer(r";(?!\s*that\b)", s[lo:pos]):
         brk = m
     if brk:
         lo = lo + brk.end()
@@ -399,8 +426,8 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
-        if _is_object(rs, s, m):
-            continue
+        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _tokens(s[m.end : pos]) <= 1):
+            continue  # an object; but "with Trump promising to" makes Trump the subject
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)
     window = s[lo:pos]
@@ -434,7 +461,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             return None, None, obj, "first person in a quote by no known actor"
         return None, None, obj, "the author's own opinion (first person outside quotes)"
     # an anaphor: an earlier subject in this sentence, else carried over
-    for m in ctx.mentions:
+    for m in reversed(ctx.mentions):
         if m.start < best[0] and m.start >= lo and not _is_object(rs, s, m) and not any(a <= m.start < b for a, b in ctx.term_spans):
             return _coordinated(s, ctx.mentions, m), "carry-over", f"{obj} = {m.text}", None
     if region and ctx.speaker and obj.lower() in ("they",):
@@ -446,6 +473,9 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
 
 def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
     st, s, rs = ctx.state, ctx.sentence.text, ctx.rs
+    st.index = ctx.sentence.index + 1
+    if ctx.speaker and '"' in s:
+        st.last_quote_speaker, st.last_quote_index = ctx.speaker, ctx.sentence.index
     subject = None
     for m in ctx.mentions:
         if _in_quote(ctx.quotes, m.start) or _is_object(rs, s, m):
@@ -529,6 +559,11 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         and _same_region(ctx, c.start, hit.start) and not _CLAUSE_BREAK.search(s[c.end : hit.start])
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit)]
+    # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
+    pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.end : hit.start]))]
+    around = [c for c in cues if c.start <= hit.start and hit.end <= c.end and c.length > hit.end - hit.start]
+    if around:  # "holding the ceasefire proposal hostage"
+        return around[0], None, "pre"
     if pre:
         cue = max(pre, key=lambda c: c.end)
         if cue.group.nominal:
@@ -546,12 +581,16 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     rel = [
         c for c in cues
         if c.group.placement == "pre" and not c.group.deontic and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 8
-        and any(hit.end <= m.start and m.end <= c.start for m in ctx.mentions)
+        and any(hit.end <= m.start and m.end <= c.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]) for m in ctx.mentions)
         and not _CLAUSE_BREAK.search(s[hit.end : c.start])
     ]
     if rel:
         return min(rel, key=lambda c: c.start), None, "relative"
     return None, None, ""
+
+
+def rs_anaphor(ctx: _Ctx, gap: str) -> bool:
+    return bool(ctx.rs.lexicon.anaphor_re.search(gap))
 
 
 def _blocked(ctx: _Ctx, cue_end: int, hit: _TermHit) -> bool:
@@ -560,7 +599,7 @@ def _blocked(ctx: _Ctx, cue_end: int, hit: _TermHit) -> bool:
     for a, b in ctx.term_spans:
         if cue_end <= a and b <= hit.start and (a, b) != (hit.start, hit.end):
             gap = s[b : hit.start]
-            if not (_tokens(gap) <= 4 and re.search(r",|\band\b|\bor\b|\bas well as\b", gap)):
+            if not (_tokens(gap) <= 5 and _LIST_GAP.search(gap)):
                 return True
     return False
 
@@ -592,7 +631,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
             return None, mods, "negated"
         stance = new
     if stance in ("accept", "reject"):
-        after = s[cue.end : cue.end + 150]
+        after = s[max(0, cue.start - 30) : cue.start] + " " + s[cue.end : cue.end + 150]
         cm = lex.conditional_re.search(after)
         pb = _PRINCIPLE_BUT.search(s)
         if cm or pb:
@@ -622,6 +661,9 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     for hit in hits:
         decisions.append(_decide(ctx, hit, plain_cues, block))
+        extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
+        if extra:
+            decisions.append(extra)
     # "we support it": a pronoun right after a cue stands for a topic named without a cue
     # in this sentence, or for the single topic of the previous sentence
     uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if d.dropped and d.dropped.startswith("no stance")]
@@ -649,6 +691,28 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     return decisions, shift_traces, ev, shifts
 
 
+def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None, first: Decision) -> Decision | None:
+    """A second reading when a relative clause follows the topic words and the first
+    decision came from elsewhere: '"no" to the security guarantees Ukraine wants'."""
+    if first.dropped or block or first.actor_via == "relative clause":
+        return None
+    s = ctx.sentence.text
+    for m in ctx.mentions:
+        if m.start >= hit.end and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]):
+            for c in cues:
+                if c.start >= m.end and _tokens(s[m.end : c.start]) <= 1 and c.group.placement == "pre" and not c.group.deontic:
+                    if set(m.actors) & set(first.actors):
+                        return None
+                    stance = c.group.stance
+                    if hit.term.polarity == "inverse":
+                        stance = INVERT[stance]
+                    conf = hit.rule.confidence * c.group.strength * VIA_FACTOR["relative clause"]
+                    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
+                                    stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
+            return None
+    return None
+
+
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
     rule, s = hit.rule, ctx.sentence.text
 
@@ -672,16 +736,43 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if inner is not None:
         cue_text = f"{cue_text} … {s[inner.start : inner.end]}"
     stance0 = cue.group.stance
+    # an embedded clause: "Trump demanded that Kyiv accept ...", "Waltz said Ukraine would
+    # have to accept ...": the outer actor takes the position
+    outer, deontic_inner = None, None
+    if placement == "pre" and not cue.group.deontic:
+        for c0 in cues:
+            gap = s[c0.end : cue.start]
+            if c0.end <= cue.start and c0 is not cue and _tokens(gap) <= 4 and c0.group.placement == "pre":
+                if c0.group.deontic and _tokens(gap) <= 1:
+                    deontic_inner = c0
+                elif c0.group.stance == "demand" and not c0.group.deontic and _EMBEDDED_GAP.fullmatch(gap) and (
+                    any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap)
+                ):
+                    outer = c0
+    if governed_self and cue.group.deontic:
+        deontic_inner, stance0 = cue, hit.term.stance or "accept"
     stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
     mods = list(mods)
     if stance is None:
         return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
+    if outer is not None:
+        new = "reject" if stance == "reject" else "demand"
+        mods.append(f"inside {s[outer.start : outer.end]!r}: {stance} -> {new}")
+        stance, cue_text = new, f"{s[outer.start : outer.end]} … {cue_text}"
     if hit.term.polarity == "inverse" or (governed_self and hit.term.stance == "reject"):
         mods.append(f"inverse topic words: {stance} -> {INVERT[stance]}")
         stance = INVERT[stance]
     # who takes the stance
     actors: tuple[str, ...] | None
-    if cue.group.deontic:
+    if outer is not None:
+        actors, via, atext, drop = _subject(ctx, outer.start, exclude=(hit.start, hit.end))
+    elif deontic_inner is not None:
+        if ctx.speaker:
+            actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
+            mods.append(f"obligation {s[deontic_inner.start : deontic_inner.end]!r} reported by the speaker")
+        else:
+            actors, via, atext, drop = None, None, None, "obligation ('must', 'have to') with no speaker: the author's opinion"
+    elif cue.group.deontic:
         if ctx.speaker:
             actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
         else:
@@ -689,7 +780,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     elif placement == "post":
         actors, via, atext, drop = _post_actor(ctx, hit, cue)
     elif placement == "relative":
-        m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start)
+        m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]))
         actors, via, atext, drop = m.actors, "relative clause", m.text, None
     else:
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
@@ -704,9 +795,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
 def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
     s = ctx.sentence.text
     for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
-        if m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2:
-            if cue.group.stance in ("accept", "reject") and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start]):
-                return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
+        if (
+            m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2 and cue.group.stance in ("accept", "reject")
+            and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start])
+        ):
+            return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
     for m in ctx.mentions:  # "For Moscow, NATO membership is a non-starter"
         if m.end <= hit.start and re.match(r"\s*(?:'s)?\s*,", s[m.end : m.end + 4]) and re.search(r"\b(?:for|to)\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]):
             return m.actors, "subject", m.text, None
@@ -740,6 +833,8 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue
             actors, via, atext, drop = _subject(ctx, start, exclude=(hit.start, hit.end))
+            if not actors:  # "For the first time, Moscow agreed to ..."
+                actors, via, atext, drop = _subject(ctx, hit.start, exclude=(hit.start, hit.end))
             if not actors:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, drop or "no actor"))
                 continue

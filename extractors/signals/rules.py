@@ -297,13 +297,15 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")
 
     first_person = [re.escape(w) for w in actors_doc.get("first_person") or []]
+    # a negator counts when at most window_tokens - 1 words stand between it and the cue
+    tail = rf"(?:\W+\w+){{0,{int(neg.get('window_tokens', 4)) - 1}}}\W*$"
     return Lexicon(
         aliases=aliases,
         cues=cues,
         anaphor_re=_alternation([re.escape(a) for a in actors_doc.get("anaphors") or []], "actors.yaml: anaphors"),
         first_person_re=re.compile(bounded("|".join(first_person))) if first_person else re.compile(r"(?!)"),
-        negation_hard=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("hard") or [])) + r"(?:\W+\w+){0,%d}\W*$" % int(neg.get("window_tokens", 4) - 1), re.I),
-        negation_soft=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("soft") or [])) + r"(?:\W+\w+){0,%d}\W*$" % int(neg.get("window_tokens", 4) - 1), re.I),
+        negation_hard=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("hard") or [])) + tail, re.I),
+        negation_soft=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("soft") or [])) + tail, re.I),
         negation_window=int(neg.get("window_tokens", 4)),
         hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
         soft_effect=_effects(neg.get("soft_effect"), "soft_effect"),

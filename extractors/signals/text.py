@@ -51,9 +51,7 @@ def lower_aligned(text: str) -> str:
 
 # --- language -------------------------------------------------------------------------
 _STOPWORDS = frozenset(
-    "the of and to in a is that for on with as was by it he said at from his an be has have "
-    "are not but its were this which would who will they their had been or after than more "
-    "also we there can our against about over into".split()
+    ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "it", "he", "said", "at", "from", "his", "an", "be", "has", "have", "are", "not", "but", "its", "were", "this", "which", "would", "who", "will", "they", "their", "had", "been", "or", "after", "than", "more", "also", "we", "there", "can", "our", "against", "about", "over", "into"]
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -82,16 +80,11 @@ def language_problem(text: str, language: str | None = None) -> str | None:
 # --- sentences --------------------------------------------------------------------------
 # Words that end with a period but do not end a sentence (compared lower-cased, without the dot).
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof gen lt col maj capt sgt adm cmdr gov sen rep pres amb sec st ft mt
-    jr sr rev hon vol fig vs etc approx dept est inc corp ltd co bros
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
-    ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont
-    neb nev okla ore pa tenn tex va vt wash wis wyo e.g i.e a.m p.m""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "cmdr", "gov", "sen", "rep", "pres", "amb", "sec", "st", "ft", "mt", "jr", "sr", "rev", "hon", "vol", "fig", "vs", "etc", "approx", "dept", "est", "inc", "corp", "ltd", "co", "bros", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "ala", "ariz", "ark", "calif", "colo", "conn", "del", "fla", "ga", "ill", "ind", "kan", "ky", "la", "md", "mass", "mich", "minn", "miss", "mo", "mont", "neb", "nev", "okla", "ore", "pa", "tenn", "tex", "va", "vt", "wash", "wis", "wyo", "e.g", "i.e", "a.m", "p.m"]
 )
 # Multi-dot acronyms (U.S., U.K., D-N.H.) end a sentence only before a typical sentence opener.
 _OPENERS = frozenset(
-    "the he she it they we i but and in on this that a an its his her their there as after "
-    "while when yet so meanwhile however still".split()
+    ["the", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "this", "that", "a", "an", "its", "his", "her", "their", "there", "as", "after", "while", "when", "yet", "so", "meanwhile", "however", "still"]
 )
 _BOUNDARY = re.compile(r"""[.!?]+(?:["')\]]+)?(?=\s+["'(\[]?[A-Z0-9])|\n+""")
 _ACRONYM = re.compile(r"(?:^|[\s(\-])(?:[A-Za-z]\.){2,}$|(?:^|[\s(])[A-Z]\.$|-[A-Z]\.(?:[A-Z]\.)*$")

@@ -20,8 +20,35 @@ from redline.secrets import redact_url, scrub
 
 _URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
 _EMAIL_SCHEMES = ("mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go", "resend", "brevo")
-_secrets: set[str] = set()
+_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{10,}")
+_secrets: set[str] = set()  # whole notify URLs, and their secret-looking parts
 _secrets_lock = threading.Lock()
+# Loggers that may print a target's URL or request path (apprise itself; urllib3 under requests).
+_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry", "requests")
+
+
+def secret_parts(url: str) -> list[str]:
+    """The parts of an apprise URL that may be a secret on their own: the user and
+    password, and token-like path segments, host labels and query values (apprise and
+    urllib3 log request paths such as /hooks/<token> without the rest of the URL)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return []
+    out = [p for p in (parts.username, parts.password) if p]
+    pieces = [*parts.path.split("/"), *(v for _, v in parse_qsl(parts.query)), *(parts.hostname or "").split(".")]
+    out += [p for p in pieces if _TOKENISH.fullmatch(p or "")]
+    return out
+
+
+def _redact_text(text: str) -> str:
+    with _secrets_lock:
+        secrets = sorted(_secrets, key=len, reverse=True)
+    out = scrub(text, [s for s in secrets if "://" in s])
+    for piece in secrets:
+        if "://" not in piece:
+            out = out.replace(piece, "***")
+    return _URL.sub(lambda m: redact_url(m.group(0)), out)
 
 
 class _RedactApprise(logging.Filter):
@@ -32,9 +59,7 @@ class _RedactApprise(logging.Filter):
             msg = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken log call must not break a send
             msg = str(record.msg)
-        with _secrets_lock:
-            secrets = list(_secrets)
-        record.msg = _URL.sub(lambda m: redact_url(m.group(0)), scrub(msg, secrets))
+        record.msg = _redact_text(msg)
         record.args = ()
         return True
 
@@ -52,16 +77,21 @@ class _Capture(logging.Handler):
             buf.append(record.getMessage())
 
 
-_apprise_logger = logging.getLogger("apprise")
-_apprise_logger.addFilter(_RedactApprise())
+_redactor = _RedactApprise()
+for _name in _LOGGERS:
+    logging.getLogger(_name).addFilter(_redactor)
 _capture = _Capture()
-_apprise_logger.addHandler(_capture)
+logging.getLogger("apprise").addHandler(_capture)
 
 
 def remember_secrets(secrets: list[str]) -> None:
     """Make the redaction filter know these values (the notify URLs of the config)."""
     with _secrets_lock:
-        _secrets.update(s for s in secrets if s)
+        for url in secrets:
+            if url:
+                _secrets.add(url)
+                # Short pieces ("hooks") would blank ordinary words; keep real tokens only.
+                _secrets.update(p for p in secret_parts(url) if len(p) >= 4)
 
 
 def body_format_for(url: str) -> str:
@@ -140,8 +170,5 @@ def send(url: str, message: Message, *, connect_s: float, read_s: float) -> Send
         return SendOutcome(False, "apprise matched no service for this target")
     if result:
         return SendOutcome(True)
-    with _secrets_lock:
-        secrets = list(_secrets)
     reason = "; ".join(dict.fromkeys(line.strip() for line in lines if line.strip())) or "delivery failed"
-    reason = _URL.sub(lambda m: redact_url(m.group(0)), scrub(reason, secrets))
-    return SendOutcome(False, reason[:500])
+    return SendOutcome(False, _redact_text(reason)[:500])

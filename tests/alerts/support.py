@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.policy
 import json
 import socket
 import threading
@@ -121,7 +122,7 @@ class Mailbox:
 
         class Handler:
             async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-                box.messages.append(email.message_from_bytes(envelope.content))
+                box.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
                 return "250 OK"
 
         self.port = free_port()

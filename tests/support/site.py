@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 
 @dataclass
@@ -88,7 +89,8 @@ class Site:
             return [r for r in self.requests if r.path == path]
 
     def _serve(self, h: BaseHTTPRequestHandler) -> None:
-        route = self.routes.get(h.path)
+        path = urlsplit(h.path).path  # like a real site, ignore the query string (utm_*, ...)
+        route = self.routes.get(path)
         if callable(route):
             route = route()
         if route is None:
@@ -103,7 +105,7 @@ class Site:
         if not_modified:
             status = 304
         with self._lock:
-            self.requests.append(Request(h.path, dict(h.headers.items()), status))
+            self.requests.append(Request(path, dict(h.headers.items()), status))
         try:
             h.send_response(status)
             for k, v in route.headers.items():

@@ -1,0 +1,215 @@
+"""The engine's behaviour on the constructions the issue names: sentence splitting,
+attribution, negation and modality, questions and hypotheticals, op-ed opinion,
+aggregation, reported shifts and bad input."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from extractors.signals.engine import classify, explain, load_ruleset
+from extractors.signals.text import MAX_CHARS, normalise, split_sentences
+
+RS = load_ruleset()
+
+
+def triples(text: str, **kw) -> set[tuple[str, str, str]]:
+    return {(p.actor, p.topic, p.stance) for p in classify(text, ruleset=RS, **kw).positions}
+
+
+# --- sentences ---------------------------------------------------------------------------
+def test_splitting_survives_abbreviations_and_initials() -> None:
+    text = ("Sen. Jeanne Shaheen (D-N.H.) met Gen. Keith Kellogg on Dec. 5 in the U.S. Capitol. "
+            "Franklin D. Roosevelt met Stalin at Yalta. The U.S. delegation left.")
+    assert [s.text for s in split_sentences(text)] == [
+        "Sen. Jeanne Shaheen (D-N.H.) met Gen. Keith Kellogg on Dec. 5 in the U.S. Capitol.",
+        "Franklin D. Roosevelt met Stalin at Yalta.",
+        "The U.S. delegation left.",
+    ]
+
+
+def test_splitting_keeps_quotes_with_their_speaker() -> None:
+    text = normalise("“This will not work,” he said. “Putin is ready to meet.” Then he left. Headline here\nNext line.")
+    assert [s.text for s in split_sentences(text)] == [
+        '"This will not work," he said.', '"Putin is ready to meet."', "Then he left.", "Headline here", "Next line.",
+    ]
+
+
+# --- attribution ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ('"A 30-day ceasefire is unacceptable at this stage," Peskov said.', "russia"),
+        ('"We reject the 30-day ceasefire," said Dmitry Peskov, the Kremlin spokesman.', "russia"),
+        ("The 30-day ceasefire has been rejected, according to the Kremlin.", "russia"),
+        ("Kyiv rejected the 30-day ceasefire on Monday.", "ukraine"),
+        ("Washington rejected the 30-day ceasefire on Monday.", "united_states"),
+        ("Brussels rejected the 30-day ceasefire on Monday.", "europe"),
+        ("The 30-day ceasefire was rejected by Moscow.", "russia"),
+    ],
+)
+def test_actor_from_speaker_according_to_metonym_and_agent(text: str, actor: str) -> None:
+    assert (actor, "ceasefire_full", "reject") in triples(text)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "He rejected the 30-day ceasefire.",
+        "The Kremlin leader rejected the 30-day ceasefire.",
+        "His negotiators rejected the 30-day ceasefire.",
+    ],
+)
+def test_carry_over_from_previous_sentence(second: str) -> None:
+    text = f"Vladimir Putin spoke to reporters in Moscow on Tuesday. {second}"
+    got = classify(text, ruleset=RS)
+    assert ("russia", "ceasefire_full", "reject") in {(p.actor, p.topic, p.stance) for p in got.positions}
+    assert all(p.actor == "russia" for p in got.positions)
+
+
+def test_carry_over_is_explained() -> None:
+    ex = explain("Zelensky spoke in Kyiv on Monday. He accepted the 30-day ceasefire.", ruleset=RS)
+    d = next(d for s in ex.sentences for d in s.decisions if d.stance)
+    assert d.actors == ("ukraine",) and d.actor_via == "carry-over" and "Zelensky" in (d.actor_text or "")
+
+
+def test_object_is_not_the_actor_and_urging_is_a_demand() -> None:
+    assert triples("Zelensky urged Putin to accept the 30-day ceasefire.") == {("ukraine", "ceasefire_full", "demand")}
+    assert triples("Trump demanded that Kyiv accept the territorial terms of the plan.") == {("united_states", "territory", "demand")}
+
+
+def test_obligation_reported_by_a_speaker_is_the_speaker_s() -> None:
+    assert triples("Waltz said Ukraine would have to accept some territorial losses.") == {("united_states", "territory", "accept")}
+    assert triples("Ukraine would have to accept some territorial losses.") == set()  # the author's view
+
+
+def test_coordinated_subjects_both_take_the_position() -> None:
+    got = triples("Zelenskyy and Trump agreed to put a proposal for an immediate 30-day ceasefire to Putin.")
+    assert {("ukraine", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")} <= got
+
+
+# --- negation and modality -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("Moscow did not reject the 30-day ceasefire.", "conditional"),
+        ("Moscow refused to rule out a 30-day ceasefire.", "conditional"),
+        ("Moscow would agree to a 30-day ceasefire only if arms deliveries stop.", "conditional"),
+        ("Moscow supports a 30-day ceasefire in principle but has questions about monitoring.", "conditional"),
+        ("Moscow has not accepted the 30-day ceasefire.", "reject"),
+        ("Moscow rejected the 30-day ceasefire.", "reject"),
+        ("Moscow accepted the 30-day ceasefire.", "accept"),
+    ],
+)
+def test_negation_and_conditions(text: str, stance: str) -> None:
+    assert triples(text) == {("russia", "ceasefire_full", stance)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Would Trump agree to such a framework?",
+        "Would Putin accept a 30-day ceasefire?",
+        "If Moscow were to accept a 30-day ceasefire, talks could start.",
+        "Moscow did not demand a 30-day ceasefire.",
+    ],
+)
+def test_questions_hypotheticals_and_negated_demands_make_no_position(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_op_ed_author_opinion_is_no_position() -> None:
+    text = ("I think a 30-day ceasefire would be a trap. We should reject any easing of sanctions. "
+            "In my view Europe must keep sanctions on Russia.")
+    assert triples(text) == set()
+
+
+def test_quoted_first_person_belongs_to_the_speaker() -> None:
+    assert triples('"We will never accept a 30-day ceasefire," Lavrov told reporters.') == {
+        ("russia", "ceasefire_full", "reject")
+    }
+
+
+# --- aggregation ----------------------------------------------------------------------------
+def test_one_position_per_actor_and_topic_with_all_support() -> None:
+    text = ("Moscow rejected the 30-day ceasefire on Monday. The Kremlin again dismissed a full ceasefire on Tuesday. "
+            "Moscow did not reject a full ceasefire outright, analysts noted.")
+    c = classify(text, ruleset=RS)
+    ps = [p for p in c.positions if p.topic == "ceasefire_full" and p.actor == "russia"]
+    assert len(ps) == 1
+    p = ps[0]
+    assert p.stance == "reject"
+    assert [e.sentence_index for e in p.support] == [0, 1, 2]
+    assert {e.stance for e in p.support} == {"reject", "conditional"}
+    assert 0 < p.confidence <= 0.99
+    assert p.evidence in {e.sentence for e in p.support}
+
+
+# --- reported shifts -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Trump backed off from his demand for an immediate ceasefire.", ("united_states", "ceasefire_full", "demand", "conditional")),
+        ("The Kremlin dropped its insistence on Ukraine's neutrality.", ("russia", "neutrality", "demand", "conditional")),
+        ("For the first time, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
+        ("Kyiv softened its stance on territorial concessions.", ("ukraine", "territory", None, "conditional")),
+        ("Washington reversed course and agreed to send Patriot missiles to Ukraine.", ("united_states", "military_aid", None, "accept")),
+        ("Zelensky now says he is ready for an energy truce after refusing it for weeks.", ("ukraine", "ceasefire_partial", "reject", "accept")),
+    ],
+)
+def test_reported_shifts(text: str, expected: tuple) -> None:
+    c = classify(text, ruleset=RS)
+    got = {(s.actor, s.topic, s.from_stance, s.to_stance) for s in c.reported_shifts}
+    assert expected in got
+    assert all(s.evidence == text for s in c.reported_shifts)
+
+
+def test_shift_sentence_does_not_also_count_the_old_demand() -> None:
+    c = classify("Trump backed off from his demand for an immediate ceasefire.", ruleset=RS)
+    assert all(p.stance != "demand" for p in c.positions)
+
+
+# --- bad input ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", ["", "   \n\t ", None])
+def test_empty_text_is_skipped(text) -> None:
+    c = classify(text, ruleset=RS)
+    assert c.skipped == "empty text" and not c.positions
+
+
+def test_non_english_is_skipped_with_reason() -> None:
+    german = ("Der Kreml hat den Vorschlag für eine dreißigtägige Waffenruhe am Dienstag abgelehnt, sagte ein Sprecher "
+              "in Moskau. Die Ukraine habe dem Plan bereits zugestimmt, hieß es in Kiew, und die Gespräche sollen "
+              "in der kommenden Woche in Riad fortgesetzt werden, wobei die Europäer auf Sicherheitsgarantien pochen "
+              "und weitere Sanktionen gegen Russland vorbereiten, während die Kämpfe an der Front weitergehen.")
+    c = classify(german, ruleset=RS)
+    assert c.skipped and "not English" in c.skipped
+    assert classify("Кремль отверг предложение о перемирии, заявил Песков журналистам в понедельник утром", ruleset=RS).skipped
+
+
+def test_language_metadata_is_respected() -> None:
+    c = classify("Moscow rejected the 30-day ceasefire.", ruleset=RS, language="fr")
+    assert c.skipped and "'fr'" in c.skipped
+    assert classify("Moscow rejected the 30-day ceasefire.", ruleset=RS, language="en-GB").positions
+
+
+def test_very_long_text_is_capped_and_noted() -> None:
+    filler = "The weather in Kyiv was mild and the markets were calm on the day. " * 4000
+    c = classify(filler + "Moscow rejected the 30-day ceasefire.", ruleset=RS)
+    assert any(str(MAX_CHARS) in n for n in c.notes)
+
+
+def test_html_remnants_curly_quotes_and_dashes_are_normalised() -> None:
+    text = "<p>“A 30\u2011day ceasefire is unacceptable,” Peskov said&nbsp;— again.</p><script>var x=1;</script>"
+    c = classify(text, ruleset=RS)
+    assert {(p.actor, p.topic, p.stance) for p in c.positions} == {("russia", "ceasefire_full", "reject")}
+    assert "<p>" not in c.positions[0].evidence and "\u201c" not in c.positions[0].evidence
+
+
+def test_random_junk_never_crashes() -> None:
+    rnd = random.Random(3)
+    alphabet = "abc XYZ.,;:!?\"'“”«»—–-\n\t<>/&#;0123456789 ceasefire NATO Putin rejected U.S. D-N.H. ()[]"
+    for _ in range(300):
+        junk = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 400)))
+        classify(junk, ruleset=RS)
+        explain(junk, ruleset=RS)

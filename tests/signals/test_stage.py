@@ -1,0 +1,115 @@
+"""classify_pending and `redline reclassify` on a real DuckDB file."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from extractors.signals.engine import load_ruleset
+from extractors.signals.rules import DEFAULT_RULES_DIR
+from extractors.signals.stage import ClassifyResult, classify_pending
+from redline.cli import main
+from warehouse import Warehouse
+from warehouse.batch import insert_rows
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def add_articles(wh: Warehouse, texts: dict[str, str], language: str | None = "en") -> None:
+    now = datetime.now(UTC)
+    rows = [
+        {
+            "article_id": aid, "story_id": aid, "url": f"http://127.0.0.1/{aid}", "canonical_url": f"http://127.0.0.1/{aid}",
+            "source": "test", "fetched_at": now, "language": language, "text": text, "text_chars": len(text),
+            "extraction": "file", "content_hash": hashlib.sha256(text.encode()).hexdigest(),
+        }
+        for aid, text in texts.items()
+    ]
+    with wh.connect() as con:
+        insert_rows(con, "core.articles", rows)
+
+
+def rows(wh: Warehouse, sql: str) -> list[tuple]:
+    with wh.connect() as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path / "w.duckdb")
+
+
+def test_classifies_pending_in_batches_and_stores_everything(wh: Warehouse) -> None:
+    texts = {f"seed{i}": p.read_text(encoding="utf-8") for i, p in enumerate(sorted(SEEDS.glob("*.txt")))}
+    texts["empty"] = "   "
+    texts["shift"] = "Trump backed off from his demand for an immediate ceasefire."
+    add_articles(wh, texts)
+    result = classify_pending(wh, batch_size=3)
+    assert isinstance(result, ClassifyResult)
+    assert (result.articles, result.skipped, result.batches) == (7, 1, 3)
+    version = load_ruleset().version
+    assert result.ruleset_version == version
+    assert rows(wh, "SELECT count(*), count(DISTINCT ruleset_version) FROM core.classifications") == [(7, 1)]
+    assert rows(wh, "SELECT status, reason FROM core.classifications WHERE article_id = 'empty'") == [("skipped", "empty text")]
+    n_pos = rows(wh, "SELECT count(*) FROM positions")[0][0]
+    assert n_pos == result.positions > 10
+    # every position has its deciding sentence among its evidence rows
+    assert rows(wh, """SELECT count(*) FROM core.positions p WHERE NOT EXISTS (SELECT 1 FROM core.position_evidence e
+        WHERE e.article_id = p.article_id AND e.actor = p.actor AND e.topic = p.topic AND e.sentence = p.evidence)""") == [(0,)]
+    assert rows(wh, "SELECT actor, topic, from_stance, to_stance FROM reported_shifts WHERE article_id = 'shift'") == [
+        ("united_states", "ceasefire_full", "demand", "conditional")
+    ]
+    # nothing pending: a second call does nothing
+    again = classify_pending(wh)
+    assert again.articles == 0 and rows(wh, "SELECT count(*) FROM positions")[0][0] == n_pos
+
+
+def test_non_english_metadata_is_skipped_with_reason(wh: Warehouse) -> None:
+    add_articles(wh, {"fr": "Moscow rejected the 30-day ceasefire."}, language="fr")
+    classify_pending(wh)
+    assert rows(wh, "SELECT status, reason FROM core.classifications") == [("skipped", "language 'fr' is not English")]
+
+
+def test_new_rule_version_replaces_old_rows_never_mixes(wh: Warehouse, tmp_path: Path) -> None:
+    add_articles(wh, {"a": "Moscow rejected the 30-day ceasefire.", "b": "Kyiv accepted the 30-day ceasefire."})
+    v1 = classify_pending(wh).ruleset_version
+    rules2 = tmp_path / "rules2"
+    shutil.copytree(DEFAULT_RULES_DIR, rules2)
+    f = rules2 / "ceasefire_full.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("status: test", "status: stable", 1), encoding="utf-8")
+    rs2 = load_ruleset(rules2)
+    assert rs2.version != v1
+    result = classify_pending(wh, ruleset=rs2)
+    assert result.articles == 2
+    for table in ("core.classifications", "core.positions", "core.position_evidence"):
+        assert rows(wh, f"SELECT DISTINCT ruleset_version FROM {table}") == [(rs2.version,)]
+    assert rows(wh, "SELECT count(*) FROM core.positions") == [(2,)]
+
+
+def test_given_ids_and_reclassify_all(wh: Warehouse) -> None:
+    add_articles(wh, {"a": "Moscow rejected the 30-day ceasefire.", "b": "Kyiv accepted the 30-day ceasefire."})
+    assert classify_pending(wh, article_ids=["b", "missing"]).articles == 1
+    assert classify_pending(wh).articles == 1  # only "a" was pending
+    assert classify_pending(wh, reclassify_all=True).articles == 2
+    assert rows(wh, "SELECT count(*) FROM core.classifications") == [(2,)]
+    assert rows(wh, "SELECT count(*) FROM core.positions") == [(2,)]
+
+
+def test_reclassify_cli_runs_and_publishes_read_copy(make_config, capsys: pytest.CaptureFixture[str]) -> None:
+    path, cfg = make_config()
+    wh = Warehouse(cfg.warehouse)
+    add_articles(wh, {"a": "Moscow rejected the 30-day ceasefire."})
+    assert main(["--config", str(path), "reclassify"]) == 0
+    out = capsys.readouterr().out
+    assert "1 article(s) classified" in out and "1 position(s)" in out
+    assert cfg.read_copy.exists()
+    assert main(["--config", str(path), "sql", "--format", "csv", "SELECT actor, topic, stance FROM positions"]) == 0
+    assert "russia,ceasefire_full,reject" in capsys.readouterr().out
+    assert main(["--config", str(path), "reclassify"]) == 0
+    assert "0 article(s) classified" in capsys.readouterr().out
+    assert main(["--config", str(path), "reclassify", "--all"]) == 0
+    assert "1 article(s) classified" in capsys.readouterr().out
