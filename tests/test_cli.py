@@ -29,7 +29,7 @@ def test_help_lists_every_verb_with_an_example(capsys: pytest.CaptureFixture[str
         assert sub_code == 0
         assert "\nexample:\n" in sub_out, mod.NAME
         examples = sub_out.split("\nexample:\n", 1)[1]
-        assert f"redline {mod.NAME}" in examples or f"redline --config" in examples, mod.NAME
+        assert f"redline {mod.NAME}" in examples or "redline --config" in examples, mod.NAME
 
 
 def test_required_verbs_exist() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from flows.pipeline import redline_run
 from tests.support.content import Item, article_page, atom, load_seed, recent, rss, seed_stems
+from tests.support.db import query
 from tests.support.site import Site
 
 pytestmark = pytest.mark.prefect
@@ -21,13 +21,6 @@ def _serve_seeds(site: Site, stems: list[str], *, prefix: str = "/news", site_na
     return items
 
 
-def _q(cfg, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(cfg.read_copy), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
 
 def test_two_runs_store_each_article_once(prefect_api: str, site: Site, make_config) -> None:
     items = _serve_seeds(site, seed_stems())
@@ -40,19 +33,19 @@ def test_two_runs_store_each_article_once(prefect_api: str, site: Site, make_con
     first = redline_run(config_path=str(path))
     assert first["poll"]["new_entries"] == 5 and first["poll"]["failed"] == 1
     assert first["articles"]["new_articles"] == 5
-    rows = _q(cfg, "SELECT extraction, count(*) FROM articles GROUP BY 1")
+    rows = query(cfg, "SELECT extraction, count(*) FROM articles GROUP BY 1")
     assert rows == [("page", 5)]
-    texts = _q(cfg, "SELECT text FROM articles")
+    texts = query(cfg, "SELECT text FROM articles")
     assert not any("Most read story" in t or "Leave a Reply" in t for (t,) in texts)
 
     second = redline_run(config_path=str(path))
     assert second["poll"]["not_modified"] == 2 and second["poll"]["new_entries"] == 0
     assert second["poll"]["skipped"] == 1  # the broken feed is backing off
     assert second["articles"]["new_articles"] == 0
-    assert _q(cfg, "SELECT count(*) FROM articles") == [(5,)]
-    runs = _q(cfg, "SELECT status, feeds_failed FROM runs ORDER BY started_at")
+    assert query(cfg, "SELECT count(*) FROM articles") == [(5,)]
+    runs = query(cfg, "SELECT status, feeds_failed FROM runs ORDER BY started_at")
     assert runs == [("completed", 1), ("completed", 0)]
-    assert _q(cfg, "SELECT last_status FROM feeds WHERE name = 'Broken'") == [("failed",)]
+    assert query(cfg, "SELECT last_status FROM feeds WHERE name = 'Broken'") == [("failed",)]
 
 
 def test_run_publishes_a_keyed_markdown_artifact(prefect_api: str, site: Site, make_config) -> None:
@@ -73,7 +66,7 @@ def test_fallback_to_feed_content_is_recorded(prefect_api: str, site: Site, make
     url = site.add("/rss", body=rss([Item("Gone page", site.url("/news/deleted"), guid="x1", summary=summary)]))
     path, cfg = make_config([{"name": "Wire", "url": url}])
     redline_run(config_path=str(path))
-    ((how, note, text),) = _q(cfg, "SELECT extraction, extraction_note, text FROM articles")
+    ((how, note, text),) = query(cfg, "SELECT extraction, extraction_note, text FROM articles")
     assert how == "feed" and "HTTP 404" in note and text.startswith("Kremlin spokesman")
 
 
@@ -86,5 +79,5 @@ def test_syndicated_copies_share_a_story(prefect_api: str, site: Site, make_conf
     fb = site.add("/b.rss", body=rss(b + other))
     path, cfg = make_config([{"name": "A", "url": fa}, {"name": "B", "url": fb}])
     redline_run(config_path=str(path))
-    stories = _q(cfg, "SELECT count(DISTINCT story_id), count(*) FROM articles")
+    stories = query(cfg, "SELECT count(DISTINCT story_id), count(*) FROM articles")
     assert stories == [(2, 3)]

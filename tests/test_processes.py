@@ -17,6 +17,7 @@ import pytest
 
 from redline.prefect_api import api_for_schedules
 from tests.support.content import Item, article_page, load_seed, recent, rss, seed_stems
+from tests.support.db import query
 from tests.support.proc import redline, spawn
 from tests.support.site import Route, Site
 
@@ -51,13 +52,6 @@ def _pages(site: Site, n: int, *, delay: float, tag: str) -> list[Item]:
     return items
 
 
-def _read(cfg, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(cfg.read_copy), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
 
 def _wait(pred, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
@@ -82,10 +76,10 @@ def test_kill_mid_run_then_rerun_completes_without_duplicates(prefect_api: str, 
 
     done = redline("run", config=path)
     assert done.returncode == 0, done.stderr
-    assert _read(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(24, 24)]
+    assert query(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(24, 24)]
     with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.entries WHERE state <> 'done'").fetchone() == (0,)
-    statuses = [s for (s,) in _read(cfg, "SELECT status FROM runs ORDER BY started_at")]
+    statuses = [s for (s,) in query(cfg, "SELECT status FROM runs ORDER BY started_at")]
     assert statuses == ["interrupted", "completed"]
     # committed batches were not fetched again: at most one batch in flight was lost
     refetched = sum(len(site.hits(f"/news/k{i}")) for i in range(24)) - 24
@@ -123,7 +117,7 @@ def test_sql_from_other_processes_while_serve_writes(prefect_server: str, site: 
         except subprocess.TimeoutExpired:
             os.killpg(serve.pid, signal.SIGKILL)
             serve.wait()
-    statuses = {s for (s,) in _read(cfg, "SELECT status FROM runs")}
+    statuses = {s for (s,) in query(cfg, "SELECT status FROM runs")}
     assert statuses <= {"completed", "running", "interrupted"} and "failed" not in statuses
     assert "completed" in statuses
 

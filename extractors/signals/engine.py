@@ -523,9 +523,13 @@ def _find_cues(rs: RuleSet, rules: list[Rule], s: str, lo: int = 0, hi: int | No
 def _find_terms(rules: list[Rule], s: str) -> tuple[list[_TermHit], list[tuple[str, str, str]]]:
     hits: list[_TermHit] = []
     vetoed: list[tuple[str, str, str]] = []
+    low = s.lower()
+    starts = {low[m.start() : m.start() + 3] for m in _WORD_START.finditer(low)}
     for r in rules:
         mine: list[_TermHit] = []
         for t in r.terms:
+            if t.prefixes is not None and starts.isdisjoint(t.prefixes):
+                continue  # no word here begins as this pattern must
             for m in t.regex.finditer(s):
                 if r.unless and r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]):
                     vetoed.append((r.id, m.group(0), r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]).group(0)))

@@ -61,36 +61,38 @@ def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[st
         return None
     out: set[str] = set()
 
-    def walk(items: list, acc: str) -> bool:
+    def walk(items: list, acc: str, depth: int = 0) -> bool:
         """Extend acc through items; add complete prefixes to out. False = give up."""
         if len(acc) >= n:
             out.add(acc[:n])
             return len(out) <= limit
-        if not items:
-            return False  # the pattern can end before n characters
+        if not items or depth > 40:
+            return False  # the pattern can end (or repeat emptily) before n characters
         op, av = items[0]
         rest = items[1:]
         name = str(op)
         if name == "LITERAL":
-            return walk(rest, acc + chr(av).lower())
+            return walk(rest, acc + chr(av).lower(), depth)
         if name == "IN":
             chars = []
             for iop, iav in av:
                 if str(iop) != "LITERAL":
                     return False
                 chars.append(chr(iav).lower())
-            return all(walk(rest, acc + c) for c in set(chars))
+            return all(walk(rest, acc + c, depth) for c in set(chars))
         if name == "BRANCH":
-            return all(walk(list(alt) + rest, acc) for alt in av[1])
+            return all(walk(list(alt) + rest, acc, depth) for alt in av[1])
         if name == "SUBPATTERN":
-            return walk(list(av[3]) + rest, acc)
+            return walk(list(av[3]) + rest, acc, depth)
         if name in ("MAX_REPEAT", "MIN_REPEAT"):
             lo, hi, item = av
-            if lo == 0 and hi == 1:
-                return walk(rest, acc) and walk(list(item) + rest, acc)
-            return False
+            if hi == 0:
+                return walk(rest, acc, depth)
+            again = [(op, (max(lo - 1, 0), hi - 1 if hi < sre.MAXREPEAT else hi, item))]
+            take = walk(list(item) + again + rest, acc, depth + 1)
+            return take and (lo > 0 or walk(rest, acc, depth + 1))
         if name in ("AT", "ASSERT", "ASSERT_NOT"):
-            return walk(rest, acc)
+            return walk(rest, acc, depth)
         return False
 
     ok = walk(list(tree), "")
@@ -102,6 +104,7 @@ class Term:
     regex: re.Pattern[str]
     polarity: str  # plain | inverse | self
     stance: str | None = None  # for self terms: the stance the words themselves express
+    prefixes: frozenset[str] | None = None  # see literal_prefixes
 
 
 @dataclass(frozen=True)
@@ -413,12 +416,12 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     terms: list[Term] = []
     for key, polarity in (("terms", "plain"), ("inverse_terms", "inverse")):
         for p in patterns.get(key) or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity))
+            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity, None, literal_prefixes(p)))
     for stance, plist in (patterns.get("self_stance") or {}).items():
         if stance not in STANCES:
             raise RuleError(f"{where}: patterns.self_stance: unknown stance {stance!r}")
         for p in plist or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance))
+            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance, literal_prefixes(p)))
     if not terms:
         raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
     cues = []
