@@ -36,7 +36,8 @@ def secret_parts(url: str) -> list[str]:
     except ValueError:
         return []
     out = [p for p in (parts.username, parts.password) if p]
-    pieces = [*parts.path.split("/"), *(v for _, v in parse_qsl(parts.query)), *(parts.hostname or "").split(".")]
+    host = parts.netloc.rsplit("@", 1)[-1].split(":")[0]  # .hostname would lower-case it
+    pieces = [*parts.path.split("/"), *(v for _, v in parse_qsl(parts.query)), *host.split(".")]
     out += [p for p in pieces if _TOKENISH.fullmatch(p or "")]
     return out
 

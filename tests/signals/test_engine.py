@@ -213,3 +213,25 @@ def test_random_junk_never_crashes() -> None:
         junk = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 400)))
         classify(junk, ruleset=RS)
         explain(junk, ruleset=RS)
+
+
+# --- the prefilter never hides a match ---------------------------------------------------------
+def test_literal_prefix_gates_agree_with_the_patterns() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.txt"))]
+    texts += [ex["text"] for r in RS.rules for ex in r.examples["match"]]
+    sentences = [s.text for t in texts for s in split_sentences(normalise(t))]
+    patterns = [(t.regex, t.prefixes) for r in RS.rules for t in r.terms]
+    patterns += [(g.regex, g.prefixes) for g in RS.lexicon.cues]
+    checked = 0
+    for s in sentences:
+        low = s.lower()
+        for regex, prefixes in patterns:
+            if prefixes is None:
+                continue
+            for m in regex.finditer(s):
+                checked += 1
+                assert low[m.start() : m.start() + 3] in prefixes, (regex.pattern[:60], m.group(0))
+    assert checked > 100
