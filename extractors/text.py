@@ -89,6 +89,16 @@ def _parse_date(value: str | None) -> datetime | None:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+_HTML_LANG = re.compile(rb"<html\b[^>]{0,400}?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+
+
+def _declared_language(html: bytes) -> str | None:
+    """The page's declared language (<html lang="en-GB"> -> "en"); trafilatura only
+    detects languages with an optional dependency."""
+    m = _HTML_LANG.search(html[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
 def extract_document(html: bytes | str, url: str | None = None, *, max_bytes: int = 2_000_000) -> Extracted:
     """Main text and metadata of one page (comments excluded). Never raises."""
     import trafilatura
@@ -119,7 +129,7 @@ def extract_document(html: bytes | str, url: str | None = None, *, max_bytes: in
         title=(d.get("title") or None),
         author=(d.get("author") or None),
         published_at=_parse_date(d.get("date")),
-        language=(d.get("language") or None),
+        language=(d.get("language") or _declared_language(html)),
         site_name=(d.get("sitename") or None),
         sketch=sketch(text),
         error=note,

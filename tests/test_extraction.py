@@ -38,6 +38,7 @@ def test_golden_page_extraction(stem: str, must: list[str], must_not: list[str],
         assert phrase not in doc.text, f"{why}: kept chrome {phrase!r}"
     assert doc.site_name == "The Daily Dispatch" and doc.author == "Desk Reporter"
     assert doc.published_at is not None and doc.published_at.year == 2025
+    assert doc.language == "en"
     assert len(doc.sketch) == 32
 
 
