@@ -159,6 +159,10 @@ def parse(text: str, *, source: str, base_dir: Path | None = None) -> Config:
         raise ConfigError(f"{source}: {key}: {msg}{more}") from None
     if base_dir is not None and not cfg.warehouse.is_absolute():
         cfg = cfg.model_copy(update={"warehouse": (base_dir / cfg.warehouse)})
+    # A route whose tags match no notify target is a configuration error, not a silent drop.
+    from redline.alerts.routing import check_alerting
+
+    check_alerting(cfg, urls=False)
     return cfg
 
 

@@ -129,11 +129,19 @@ def _corroborating(con: duckdb.DuckDBPyConnection, shift_ids: Sequence[str]) -> 
 
 
 def claim_due(
-    con: duckdb.DuckDBPyConnection, cfg: Config, now: datetime, *, only: set[str] | None = None
+    con: duckdb.DuckDBPyConnection, cfg: Config, now: datetime, *, only: set[str] | None = None,
+    orphans: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Claim due alerts of configured targets for a lease; return them with message data."""
+    """Claim due alerts of configured targets for a lease; return them with message data.
+
+    Due alerts for targets no longer in the config stay as they are; their target
+    names are appended to `orphans`.
+    """
     known = {t.name for t in cfg.notify}
-    due = [r for r in select_dicts(con, _DUE_SQL, [now, now]) if r["target"] in known]
+    found = select_dicts(con, _DUE_SQL, [now, now])
+    if orphans is not None:
+        orphans.extend(sorted({r["target"] for r in found if r["target"] not in known}))
+    due = [r for r in found if r["target"] in known]
     if only is not None:
         due = [r for r in due if r["alert_id"] in only]
     if not due:
@@ -253,7 +261,8 @@ def deliver_alerts(
         con.execute("BEGIN")
         try:
             routed, unrouted, queued = _route(con, cfg, now)
-            due = claim_due(con, cfg, now, only=only)
+            orphans: list[str] = []
+            due = claim_due(con, cfg, now, only=only, orphans=orphans)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -271,7 +280,8 @@ def deliver_alerts(
     done_at = fixed_now or datetime.now(UTC)
     with warehouse.connect() as con:
         sent, failed, dead, deferred = _record(con, cfg, done_at, results)
-    errors = {}
+    errors = {name: f"{name}: alerts waiting, but no notify target has this name any more"
+              for name in orphans}
     for row, outcome in results:
         if outcome is not None and not outcome.ok:
             errors.setdefault(row["target"], f"{row['target']}: {outcome.error}")

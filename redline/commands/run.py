@@ -38,6 +38,13 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         f"{arts.get('new_articles', 0)} new articles ({arts.get('fallbacks', 0)} from feed content)",
         file=ctx.out,
     )
+    cls, sh, al = stages.get("classify", {}), stages.get("shifts", {}), stages.get("alerts", {})
+    print(
+        f"classified {cls.get('classified', 0)} articles: {cls.get('positions', 0)} positions, "
+        f"{cls.get('reported_shifts', 0)} reported shifts; {sh.get('shifts', 0)} new shifts; "
+        f"alerts sent {al.get('sent', 0)}, failed {al.get('failed', 0)}",
+        file=ctx.out,
+    )
     for feed, reason in poll.get("failures", [])[:20]:
         print(f"  feed failed: {feed}: {reason}", file=ctx.out)
     print(f"read copy for SQL: {ctx.config.read_copy}", file=ctx.out)

@@ -250,3 +250,14 @@ def test_no_secret_in_warehouse_logs_or_results(tmp_path: Path, caplog: pytest.L
     assert SECRET.encode() not in wh.path.read_bytes()
     dump = rows(wh, "SELECT string_agg(CAST(a AS TEXT), '|') FROM (SELECT * FROM core.alerts) a")
     assert SECRET not in str(dump)
+
+
+def test_alerts_for_a_removed_target_are_kept_and_reported(tmp_path: Path) -> None:
+    wh, cfg = setup(tmp_path, [{"name": "old-desk", "url": Hook().url()}])
+    seed_shift(wh)
+    detect_shifts(wh, cfg, now=NOW)
+    deliver_alerts(wh, cfg, now=NOW)  # refused: failed, retried later
+    _, cfg2 = write_config(tmp_path, notify=[])
+    result = deliver_alerts(wh, cfg2, now=NOW + hours(1))
+    assert result.attempted == 0 and "old-desk" in result.errors[0]
+    assert rows(wh, "SELECT target, status FROM alerts") == [("old-desk", "failed")]
