@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extractors.signals.matcher import Candidates
 from extractors.signals.model import Classification, Evidence, Position, ReportedShift
 from extractors.signals.rules import CueGroup, Mention, Rule, RuleSet, Term
 from extractors.signals.rules import load_ruleset as _load_ruleset
@@ -47,7 +48,6 @@ _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch 
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
 _RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
-_WORD_START = re.compile(r"(?<![\w-])[\w\"']")
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
 _NEG_SCOPE = re.compile(r".*(?:,|;|\band\b|\bbut\b|\bor\b| - )", re.I | re.S)
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
@@ -191,6 +191,7 @@ class _Ctx:
     according: Mention | None = None
     hits: list[_TermHit] = field(default_factory=list)
     term_spans: list[tuple[int, int]] = field(default_factory=list)
+    starts: Candidates | None = None  # built once per sentence that is analysed
 
 
 def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[Classification, list[SentenceTrace]]:
@@ -226,12 +227,13 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         else:
             quotes, ends_in_quote = [], False
         if hits or (prev_hit is not None) or (sm and quotes):  # the speaker matters only here
-            speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state)
+            starts = Candidates(sent.text, rs.prefix_table)
+            speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state, starts)
         else:
-            speaker, speaker_text, speaker_kind = None, None, None
+            starts, speaker, speaker_text, speaker_kind = None, None, None, None
         # a quote nobody is said to speak is part of the narrative ('agreed only to being "prepared to ..."')
         regions = quotes if speaker_text is not None or not (hits or prev_hit is not None) else []
-        ctx = _Ctx(rs, sent, sm, regions, speaker, speaker_text, speaker_kind, state)
+        ctx = _Ctx(rs, sent, sm, regions, speaker, speaker_text, speaker_kind, state, starts=starts)
         decisions: list[Decision] = []
         shift_traces: list[ShiftTrace] = []
         note = None
@@ -378,10 +380,10 @@ def _via(m: Mention) -> str:
     return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group"}[m.kind]
 
 
-def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State, starts: Candidates) -> tuple[tuple[str, ...] | None, str | None, str | None]:
     """Who says this sentence: a quote's speaker or the subject of a reporting verb."""
     lex = rs.lexicon
-    for rv in lex.reporting_re.finditer(s):
+    for rv in starts.matches(lex, lex.reporting_re):
         if _in_quote(quotes, rv.start()):
             continue
         before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 3 and '"' not in s[m.end : rv.start()]]
@@ -498,19 +500,14 @@ def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
 
 
 # --- cues, terms, decisions -----------------------------------------------------------------------
-def _find_cues(rs: RuleSet, rules: list[Rule], s: str, lo: int = 0, hi: int | None = None) -> list[_Cue]:
+def _find_cues(rs: RuleSet, rules: list[Rule], s: str, starts: Candidates, lo: int = 0, hi: int | None = None) -> list[_Cue]:
     """Stance cues in s[lo:hi] (the stretch around the topic words); longest wins an overlap."""
     found: list[_Cue] = []
     groups = list(rs.lexicon.cues)
     for r in rules:
         groups.extend(r.cues)
-    hi = len(s) if hi is None else hi
-    low = s.lower()
-    starts = {low[m.start() : m.start() + 3] for m in _WORD_START.finditer(low, lo, hi)}
     for g in groups:
-        if g.prefixes is not None and starts.isdisjoint(g.prefixes):
-            continue  # no word here begins as any of this group's cues
-        for m in g.regex.finditer(s, lo, hi):
+        for m in starts.matches(g, g.regex, lo, hi):
             found.append(_Cue(m.start(), m.end(), g))
     kept: list[_Cue] = []
     for c in sorted(found, key=lambda c: (-c.length, c.start)):
@@ -520,17 +517,13 @@ def _find_cues(rs: RuleSet, rules: list[Rule], s: str, lo: int = 0, hi: int | No
     return sorted(kept, key=lambda c: c.start)
 
 
-def _find_terms(rules: list[Rule], s: str) -> tuple[list[_TermHit], list[tuple[str, str, str]]]:
+def _find_terms(rules: list[Rule], s: str, starts: Candidates) -> tuple[list[_TermHit], list[tuple[str, str, str]]]:
     hits: list[_TermHit] = []
     vetoed: list[tuple[str, str, str]] = []
-    low = s.lower()
-    starts = {low[m.start() : m.start() + 3] for m in _WORD_START.finditer(low)}
     for r in rules:
         mine: list[_TermHit] = []
         for t in r.terms:
-            if t.prefixes is not None and starts.isdisjoint(t.prefixes):
-                continue  # no word here begins as this pattern must
-            for m in t.regex.finditer(s):
+            for m in starts.matches(t, t.regex):
                 if r.unless and r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]):
                     vetoed.append((r.id, m.group(0), r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]).group(0)))
                     continue
@@ -646,7 +639,8 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
 
 def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
     rs, s = ctx.rs, ctx.sentence.text
-    hits, vetoed = _find_terms(rules, s) if carried is None else ([], [])
+    starts = ctx.starts or Candidates(s, rs.prefix_table)
+    hits, vetoed = _find_terms(rules, s, starts) if carried is None else ([], [])
     ctx.hits = hits
     decisions: list[Decision] = []
     for rid, term, why in vetoed:
@@ -660,8 +654,8 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
             break
     # cues matter only within their window of the topic words (or anywhere, for "support it")
     lo, hi = (max(0, hits[0].start - 160), min(len(s), hits[-1].end + 100)) if hits else (0, len(s))
-    cues = [c for c in _find_cues(rs, rules, s, lo, hi) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
-    shift_spans = _shift_spans(rs, s)
+    cues = [c for c in _find_cues(rs, rules, s, starts, lo, hi) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
+    shift_spans = _shift_spans(rs, s, starts)
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     for hit in hits:
         decisions.append(_decide(ctx, hit, plain_cues, block))
@@ -811,12 +805,10 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
 
 
 # --- reported shifts ----------------------------------------------------------------------------
-def _shift_spans(rs: RuleSet, s: str) -> list[tuple[int, int, Any]]:
+def _shift_spans(rs: RuleSet, s: str, starts: Candidates) -> list[tuple[int, int, Any]]:
     out: list[tuple[int, int, Any]] = []
-    if not rs.lexicon.any_shift.search(s):  # one pass instead of one per shift pattern
-        return out
     for sp in rs.lexicon.shifts:
-        for m in sp.regex.finditer(s):
+        for m in starts.matches(sp, sp.regex):
             out.append((m.start(), m.end(), sp))
     return out
 

@@ -18,6 +18,7 @@ from typing import Any
 import ahocorasick
 import yaml
 
+from extractors.signals.matcher import PrefixTable
 from extractors.signals.model import ACTORS, STANCES, TOPICS
 from redline.errors import RuleError
 
@@ -96,7 +97,10 @@ def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[st
         return False
 
     ok = walk(list(tree), "")
-    return frozenset(out) if ok and out else None
+    # the engine looks for matches only at word starts (a letter, digit or quote)
+    if not ok or not out or not all(p[0].isalnum() or p[0] in "_\"'" for p in out):
+        return None
+    return frozenset(out)
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,7 @@ class ShiftPattern:
     from_stance: str | None
     to_stance: str  # a stance, or "cue"
     window: int
+    prefixes: frozenset[str] | None = None  # see literal_prefixes
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,7 @@ class Lexicon:
     shifts: tuple[ShiftPattern, ...]
     labels: dict[str, str]
     any_shift: re.Pattern[str] = re.compile("(?!)")
+    reporting_prefixes: frozenset[str] | None = None  # see literal_prefixes
 
 
 @dataclass
@@ -173,6 +179,7 @@ class RuleSet:
     lexicon: Lexicon
     files: tuple[str, ...]
     automaton: Any = field(repr=False, default=None)  # ahocorasick over keywords + aliases
+    prefix_table: PrefixTable = field(repr=False, default_factory=lambda: PrefixTable(()))  # where patterns can start
 
     def by_id(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -205,6 +212,7 @@ def load_ruleset(rules_dir: Path | None = None, lexicon_dir: Path | None = None)
         rules = _load_rules(rule_files, texts)
         rs = RuleSet(version=version, rules=rules, lexicon=lexicon, files=tuple(p.name for p in rule_files))
         rs.automaton = _automaton(rs)
+        rs.prefix_table = _prefix_table(rs)
         _cache[key] = rs
         return rs
 
@@ -294,7 +302,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
             raise RuleError(f"{where}: unknown from_stance {frm!r}")
         if to != "cue" and to not in STANCES:
             raise RuleError(f"{where}: unknown to_stance {to!r}")
-        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14))))
+        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14)), literal_prefixes(s["pattern"])))
 
     def words(key: str, src: Any) -> re.Pattern[str]:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")
@@ -320,6 +328,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         shifts=tuple(shifts),
         labels=labels,
         any_shift=re.compile("|".join(f"(?:{sp.regex.pattern})" for sp in shifts) or "(?!)", re.I),
+        reporting_prefixes=literal_prefixes("|".join(f"(?:{p})" for p in mods.get("reporting_verbs") or [])),
     )
 
 
@@ -463,6 +472,18 @@ def _check_examples(ex: Any, where: str, topic: str) -> None:
         text = n.get("text") if isinstance(n, dict) else n
         if not isinstance(text, str) or not text.strip():
             raise RuleError(f"{where}: examples.no_match[{i}]: expected a sentence")
+
+
+def _prefix_table(rs: RuleSet) -> PrefixTable:
+    """Every pattern the engine runs per sentence, by the prefixes its matches begin with."""
+    lex = rs.lexicon
+    items: list[tuple[object, frozenset[str] | None]] = [(g, g.prefixes) for g in lex.cues]
+    items += [(sp, sp.prefixes) for sp in lex.shifts]
+    items.append((lex, lex.reporting_prefixes))  # the lexicon stands for its reporting verbs
+    for r in rs.rules:
+        items += [(t, t.prefixes) for t in r.terms]
+        items += [(g, g.prefixes) for g in r.cues]
+    return PrefixTable(items)
 
 
 def _automaton(rs: RuleSet) -> Any:

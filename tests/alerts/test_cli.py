@@ -10,6 +10,7 @@ import pytest
 
 from redline.alerts.outbox import deliver_alerts
 from redline.cli import main
+from redline.errors import ConfigError
 from redline.shifts import detect_shifts
 from tests.alerts.support import NOW, SECRET, Hook, Mailbox, Timeline, hours, rows, write_config
 from warehouse.store import Warehouse
@@ -72,8 +73,11 @@ def test_alerts_test_sends_email_too(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_alerts_test_rejects_bad_routes_with_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path, _ = write_config(tmp_path, notify=[{"name": "a", "url": Hook().url(), "tags": ["x"]}],
-                           routes=[{"actors": ["russia"], "tags": ["nobody"]}])
+    # the check runs when any command loads the config, so every verb refuses it
+    with pytest.raises(ConfigError):
+        write_config(tmp_path, notify=[{"name": "a", "url": Hook().url(), "tags": ["x"]}],
+                     routes=[{"actors": ["russia"], "tags": ["nobody"]}])
+    path = tmp_path / "redline.yaml"
     assert main(["--config", str(path), "alerts", "test"]) == 2
     err = capsys.readouterr().err
     assert "alerts.routes.0" in err and "match no notify target" in err and SECRET not in err
