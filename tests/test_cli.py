@@ -138,3 +138,37 @@ def test_ingest_missing_file_is_usage_error(make_config, capsys: pytest.CaptureF
     path, _ = make_config()
     code, _, err = _main(capsys, "--config", str(path), "ingest", "/nonexistent/article.txt")
     assert code == 2 and "/nonexistent/article.txt: no such file" in err
+
+
+def test_sql_reads_a_script_from_stdin(make_config) -> None:
+    import subprocess
+
+    from tests.support.proc import REDLINE, env
+    from warehouse import Warehouse
+
+    path, cfg = make_config([{"name": "Wire", "url": "http://127.0.0.1:9/rss"}])
+    Warehouse(cfg.warehouse).publish_read_copy()
+    res = subprocess.run([*REDLINE, "--config", str(path), "sql", "--format", "csv"], input="SELECT 1 AS a;\nSELECT 2 AS b;\n",
+                         capture_output=True, text=True, timeout=60, env=env(), check=False)
+    assert res.returncode == 0 and res.stdout.split() == ["a", "1", "b", "2"]
+
+
+def test_sql_interactive_prompt_on_a_terminal(make_config) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from tests.support.proc import REDLINE, env
+    from warehouse import Warehouse
+
+    path, cfg = make_config([{"name": "Wire", "url": "http://127.0.0.1:9/rss"}])
+    Warehouse(cfg.warehouse).publish_read_copy()
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen([*REDLINE, "--config", str(path), "sql"], stdin=secondary, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, env=env(), text=True)
+    os.close(secondary)
+    os.write(primary, b"SELECT name\n FROM feeds;\nSELEC broken;\n.quit\n")
+    out, _ = proc.communicate(timeout=60)
+    os.close(primary)
+    assert proc.returncode == 0
+    assert "read-only" in out and "(0 rows)" in out and "SQL error" in out

@@ -312,14 +312,14 @@ def _longest(ms: list[Mention]) -> list[Mention]:
 def _quote_spans(s: str, in_quote: bool) -> tuple[list[tuple[int, int]], bool]:
     spans = []
     open_at = 0 if in_quote else None
-    for i, ch in enumerate(s):
-        if ch != '"':
-            continue
+    i = s.find('"')
+    while i >= 0:
         if open_at is None:
             open_at = i
         else:
             spans.append((open_at, i + 1))
             open_at = None
+        i = s.find('"', i + 1)
     ends_open = open_at is not None
     if ends_open:
         spans.append((open_at, len(s)))

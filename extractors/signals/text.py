@@ -25,6 +25,9 @@ _TRANSLATE = str.maketrans(
         "\u2026": "...", "\t": " ", "\r": "\n", "\f": "\n", "\v": "\n",
     }
 )
+# the characters _TRANSLATE changes: str.translate with a dict walks every character in
+# Python-level lookups, a character class finds the few that need it at C speed
+_TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _SPACES = re.compile(r"[ ]{2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
@@ -35,7 +38,7 @@ def normalise(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = text.translate(_TRANSLATE)
+    text = _TRANSLATED.sub(lambda m: m.group(0).translate(_TRANSLATE), text)
     text = _CONTROL.sub(" ", text)
     text = _SPACES.sub(" ", text)
     return text.strip()
@@ -65,12 +68,12 @@ def language_problem(text: str, language: str | None = None) -> str | None:
     words = _WORD.findall(text[:20_000])
     if len(words) < 8:
         return None  # too short to judge: let the rules decide (they will find little)
-    latin = sum(1 for w in words if w.isascii())
+    latin = sum(map(str.isascii, words))
     if latin / len(words) < 0.5:
         return f"not English: {100 - round(100 * latin / len(words))}% of words in a non-Latin script"
     if len(words) < 40:
         return None  # a headline or a sentence: too short for a stopword count
-    stop = sum(1 for w in words if w.lower() in _STOPWORDS)
+    stop = sum(map(_STOPWORDS.__contains__, map(str.lower, words)))
     ratio = stop / len(words)
     if ratio < 0.12:
         return f"not English: only {ratio:.0%} of words are common English words"
