@@ -12,7 +12,15 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.support.content import Item, SeedArticle, article_page, load_seed, recent, rss, seed_stems  # noqa: E402
+from tests.support.content import (  # noqa: E402
+    Item,
+    SeedArticle,
+    article_page,
+    load_seed,
+    recent,
+    rss,
+    seed_stems,
+)
 from tests.support.site import Site  # noqa: E402
 
 
