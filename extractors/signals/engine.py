@@ -41,15 +41,19 @@ VIA_FACTOR = {
 SHIFT_EVIDENCE_CONFIDENCE = 0.6
 _TOKEN = re.compile(r"[\w'-]+")
 _CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
+# every _CLAUSE_BREAK match lies on one of these (matched on the lower-cased sentence, so
+# the regex engine can skip ahead by first character): a cheap test before the exact one
+_CLAUSE_HINT = re.compile(r";|but|while|whereas|although|though|however|if|unless|because|before|when|once| - ")
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
-_PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
+_PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
 _RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
-_NEG_SCOPE = re.compile(r".*(?:,|;|\band\b|\bbut\b|\bor\b| - )", re.I | re.S)
+_NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
+_HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 
@@ -192,6 +196,7 @@ class _Ctx:
     hits: list[_TermHit] = field(default_factory=list)
     term_spans: list[tuple[int, int]] = field(default_factory=list)
     starts: Candidates | None = None  # built once per sentence that is analysed
+    clause_hints: list[tuple[int, int]] | None = None  # see _clause_break
 
 
 def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[Classification, list[SentenceTrace]]:
@@ -211,7 +216,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         return Classification(rs.version, skipped=problem, notes=tuple(notes)), []
     sentences = split_sentences(norm)
     low = lower_aligned(norm)
-    mentions, rule_hits = _scan(rs, norm, low, sentences)
+    mentions, rule_hits, reports = _scan(rs, norm, low, sentences)
 
     state = _State()
     prev_hit: _TermHit | None = None
@@ -227,8 +232,13 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         else:
             quotes, ends_in_quote = [], False
         if hits or (prev_hit is not None) or (sm and quotes):  # the speaker matters only here
-            starts = Candidates(sent.text, rs.prefix_table)
-            speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state, starts)
+            starts = None  # built when a rule runs (or for reporting verbs that are regexes)
+            if rs.lexicon.reporting_words is not None:
+                verbs = reports.get(sent.index, [])
+            else:
+                starts = Candidates(sent.text, rs.cue_table)
+                verbs = [m.span() for m in starts.matches(rs.lexicon, rs.lexicon.reporting_re)]
+            speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state, verbs)
         else:
             starts, speaker, speaker_text, speaker_kind = None, None, None, None
         # a quote nobody is said to speak is part of the narrative ('agreed only to being "prepared to ..."')
@@ -267,27 +277,33 @@ def _label(rs: RuleSet, actors: tuple[str, ...] | None, text: str | None) -> str
 
 
 # --- scanning -------------------------------------------------------------------------------------
-def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[dict[int, list[Mention]], dict[int, set[int]]]:
+def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[dict[int, list[Mention]], dict[int, set[int]], dict[int, list[tuple[int, int]]]]:
+    """Actor mentions, rules whose keywords occur, and reporting verbs, per sentence."""
     starts = [s.start for s in sentences]
     raw: dict[int, list[Mention]] = {s.index: [] for s in sentences}
     rule_hits: dict[int, set[int]] = {}
+    reports: dict[int, list[tuple[int, int]]] = {}
     n = len(low)
+    ends = [s.start + len(s.text) for s in sentences]
     for end, (word, payloads) in rs.automaton.iter(low):
         start = end - len(word) + 1
         if start > 0 and low[start - 1].isalnum():
             continue
-        right_open = end + 1 < n and low[end + 1].isalnum()
         si = bisect.bisect_right(starts, start) - 1
-        if si < 0:
+        if si < 0 or end >= ends[si]:
             continue
+        right_open = end + 1 < n and low[end + 1].isalnum()
         sent = sentences[si]
-        if end >= sent.start + len(sent.text):
-            continue
         for kind, payload in payloads:
             if kind != "rule" and right_open:
                 continue  # aliases match whole words; keywords may be word prefixes ("negotiat")
             if kind == "rule":
                 rule_hits.setdefault(si, set()).add(payload)
+            elif kind == "report":
+                # the bounds of the reporting-verb regex: not after [\w-], not before \w
+                if (start > 0 and low[start - 1] in "_-") or (end + 1 < n and low[end + 1] == "_"):
+                    continue
+                reports.setdefault(si, []).append((start - sent.start, end + 1 - sent.start))
             else:
                 actors, akind, exact = payload
                 original = norm[start : end + 1]
@@ -295,7 +311,7 @@ def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[
                     continue
                 raw[si].append(Mention(start - sent.start, end + 1 - sent.start, actors, akind, original))
     mentions = {si: _longest(ms) for si, ms in raw.items()}
-    return mentions, rule_hits
+    return mentions, rule_hits, reports
 
 
 def _longest(ms: list[Mention]) -> list[Mention]:
@@ -380,10 +396,20 @@ def _via(m: Mention) -> str:
     return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group"}[m.kind]
 
 
-def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State, starts: Candidates) -> tuple[tuple[str, ...] | None, str | None, str | None]:
-    """Who says this sentence: a quote's speaker or the subject of a reporting verb."""
+class _Span(tuple):
+    """A (start, end) span read like a regex match."""
+
+    def start(self) -> int:
+        return self[0]
+
+    def end(self) -> int:
+        return self[1]
+
+
+def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State, verbs: list[tuple[int, int]]) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+    """Who says this sentence: a quote's speaker or the subject of a reporting verb (`verbs`: their spans)."""
     lex = rs.lexicon
-    for rv in starts.matches(lex, lex.reporting_re):
+    for rv in map(_Span, verbs):
         if _in_quote(quotes, rv.start()):
             continue
         before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 3 and '"' not in s[m.end : rv.start()]]
@@ -400,6 +426,9 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
                     return m.actors, m.text, "speaker"
         if quotes:  # a reporting verb with someone who is not an actor ("a former official said")
             return None, "(not an actor)", "speaker"
+    if mentions and mentions[0].start == 0 and _HEADLINE_COLON.match(s, mentions[0].end):
+        m = mentions[0]  # a headline's "Kremlin: Zelensky must face voters"
+        return _coordinated(s, mentions, m), m.text, "speaker"
     if quotes and quotes[0][0] == 0 and state.in_quote and state.quote_speaker:
         return state.quote_speaker, "(quote continues)", "speaker"
     if quotes and quotes[0][0] == 0 and state.last_quote_speaker and state.last_quote_index == state.index - 1:
@@ -428,7 +457,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
-        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _tokens(s[m.end : pos]) <= 1):
+        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and re.fullmatch(r"\s*(?:\w+ing)?\s*", s[m.end : pos])):
             continue  # an object; but "with Trump promising to" makes Trump the subject
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)
@@ -506,9 +535,8 @@ def _find_cues(rs: RuleSet, rules: list[Rule], s: str, starts: Candidates, lo: i
     groups = list(rs.lexicon.cues)
     for r in rules:
         groups.extend(r.cues)
-    for g in groups:
-        for m in starts.matches(g, g.regex, lo, hi):
-            found.append(_Cue(m.start(), m.end(), g))
+    for g, m in starts.matches_of(groups, lo, hi):
+        found.append(_Cue(m.start(), m.end(), g))
     kept: list[_Cue] = []
     for c in sorted(found, key=lambda c: (-c.length, c.start)):
         if any(c.start < k.end and k.start < c.end for k in kept):
@@ -522,12 +550,11 @@ def _find_terms(rules: list[Rule], s: str, starts: Candidates) -> tuple[list[_Te
     vetoed: list[tuple[str, str, str]] = []
     for r in rules:
         mine: list[_TermHit] = []
-        for t in r.terms:
-            for m in starts.matches(t, t.regex):
-                if r.unless and r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]):
-                    vetoed.append((r.id, m.group(0), r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]).group(0)))
-                    continue
-                mine.append(_TermHit(r, t, m.start(), m.end(), m.group(0)))
+        for t, m in starts.matches_of(r.terms):
+            if r.unless and r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]):
+                vetoed.append((r.id, m.group(0), r.unless.search(s[max(0, m.start() - 50) : m.end() + 50]).group(0)))
+                continue
+            mine.append(_TermHit(r, t, m.start(), m.end(), m.group(0)))
         kept: list[_TermHit] = []
         for h in sorted(mine, key=lambda h: (-(h.end - h.start), h.start)):
             if any(h.start < k.end and k.start < h.end for k in kept):
@@ -543,6 +570,17 @@ def _find_terms(rules: list[Rule], s: str, starts: Candidates) -> tuple[list[_Te
     return sorted(out, key=lambda h: h.start), vetoed
 
 
+def _clause_break(ctx: _Ctx, a: int, b: int) -> bool:
+    """Does a clause break ("but", "if", ";", " - ") stand in s[a:b]?"""
+    s = ctx.sentence.text
+    if ctx.clause_hints is None:
+        low = s.lower()
+        ctx.clause_hints = [m.span() for m in _CLAUSE_HINT.finditer(low)] if len(low) == len(s) else [(0, len(s))]
+    if not any(x < b and a < y for x, y in ctx.clause_hints):
+        return False
+    return bool(_CLAUSE_BREAK.search(s[a:b]))
+
+
 def _same_region(ctx: _Ctx, a: int, b: int) -> bool:
     return _in_quote(ctx.quotes, a) == _in_quote(ctx.quotes, max(a, b - 1))
 
@@ -553,7 +591,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     pre = [
         c for c in cues
         if c.group.placement == "pre" and c.end <= hit.start and _tokens(s[c.end : hit.start]) <= c.group.window
-        and _same_region(ctx, c.start, hit.start) and not _CLAUSE_BREAK.search(s[c.end : hit.start])
+        and _same_region(ctx, c.start, hit.start) and not _clause_break(ctx, c.end, hit.start)
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
@@ -579,7 +617,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         c for c in cues
         if c.group.placement == "pre" and not c.group.deontic and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 8
         and any(hit.end <= m.start and m.end <= c.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]) for m in ctx.mentions)
-        and not _CLAUSE_BREAK.search(s[hit.end : c.start])
+        and not _clause_break(ctx, hit.end, c.start)
     ]
     if rel:
         return min(rel, key=lambda c: c.start), None, "relative"
@@ -601,6 +639,17 @@ def _blocked(ctx: _Ctx, cue_end: int, hit: _TermHit) -> bool:
     return False
 
 
+def _after_last_separator(before: str) -> str:
+    """What follows the last comma, semicolon, "and", "but", "or" or dash in `before`.
+    (A greedy ".*(?:,|...)" did the same at O(n^2) cost on every cue.)"""
+    last = None
+    m = _NEG_SEPARATOR.search(before)
+    while m is not None:  # step one character at a time: overlapping separators count too
+        last = m
+        m = _NEG_SEPARATOR.search(before, m.start() + 1)
+    return before[last.end() :] if last is not None else before
+
+
 def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
     """Apply hypotheticals, negation and conditions to a cue's stance.
 
@@ -610,7 +659,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     mods: list[str] = []
     before = s[max(0, cue.start - 60) : cue.start]
     hyp = lex.hypothetical_cue_re.search(before)
-    before = _NEG_SCOPE.sub("", before, count=1)  # negation does not cross "and", "but", commas
+    before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:
         return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"
     neg = lex.negation_hard.search(before)
@@ -639,14 +688,20 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
 
 def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
     rs, s = ctx.rs, ctx.sentence.text
-    starts = ctx.starts or Candidates(s, rs.prefix_table)
-    hits, vetoed = _find_terms(rules, s, starts) if carried is None else ([], [])
+    starts = ctx.starts or Candidates(s)
+    if carried is None:
+        for r in rules:
+            starts.add(rs.term_table(r))
+        hits, vetoed = _find_terms(rules, s, starts)
+    else:
+        hits, vetoed = [], []
     ctx.hits = hits
     decisions: list[Decision] = []
     for rid, term, why in vetoed:
         decisions.append(Decision(rid, rs.by_id(rid).topic, term, "plain", None, None, None, (), None, None, (), 0.0, f"vetoed by {why!r} (another topic)"))
     if not hits and carried is None:
         return decisions, [], [], []
+    starts.add(rs.cue_table)
     ctx.term_spans = [(h.start, h.end) for h in hits]
     for m in ctx.mentions:
         if _ACCORDING.search(s[max(0, m.start - 20) : m.start]):
@@ -794,7 +849,7 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
     s = ctx.sentence.text
     for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
         if (
-            m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2 and cue.group.stance in ("accept", "reject")
+            m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2 and cue.group.stance in ("accept", "reject", "demand")
             and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start])
         ):
             return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
@@ -807,9 +862,8 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
 # --- reported shifts ----------------------------------------------------------------------------
 def _shift_spans(rs: RuleSet, s: str, starts: Candidates) -> list[tuple[int, int, Any]]:
     out: list[tuple[int, int, Any]] = []
-    for sp in rs.lexicon.shifts:
-        for m in starts.matches(sp, sp.regex):
-            out.append((m.start(), m.end(), sp))
+    for sp, m in starts.matches_of(rs.lexicon.shifts):
+        out.append((m.start(), m.end(), sp))
     return out
 
 
@@ -821,7 +875,7 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
     for start, end, sp in spans:
         for hit in hits:
             inside = start <= hit.start < end
-            after = hit.start >= end and _tokens(s[end : hit.start]) <= sp.window and not _CLAUSE_BREAK.search(s[end : hit.start])
+            after = hit.start >= end and _tokens(s[end : hit.start]) <= sp.window and not _clause_break(ctx, end, hit.start)
             if not (inside or after):
                 continue
             topic = hit.rule.topic

@@ -103,6 +103,16 @@ def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[st
     return frozenset(out)
 
 
+def best_prefixes(pattern: str) -> frozenset[str] | None:
+    """literal_prefixes at the greatest length (6 down to 3) the pattern allows: a longer
+    prefix lets the engine skip more word starts ("to help" is tried only at "to hel")."""
+    for n in (6, 5, 4, 3):
+        found = literal_prefixes(pattern, n, limit=600)
+        if found:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class Term:
     regex: re.Pattern[str]
@@ -168,6 +178,9 @@ class Lexicon:
     labels: dict[str, str]
     any_shift: re.Pattern[str] = re.compile("(?!)")
     reporting_prefixes: frozenset[str] | None = None  # see literal_prefixes
+    # the reporting verbs as lower-case words when all are plain words (found by the
+    # Aho-Corasick pass over the whole text); None: they are run as a regex per sentence
+    reporting_words: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -179,7 +192,17 @@ class RuleSet:
     lexicon: Lexicon
     files: tuple[str, ...]
     automaton: Any = field(repr=False, default=None)  # ahocorasick over keywords + aliases
-    prefix_table: PrefixTable = field(repr=False, default_factory=lambda: PrefixTable(()))  # where patterns can start
+    # where the stance cues, shift patterns and reporting verbs can start (see matcher.py);
+    # the topic words have a table per set of rules (term_table)
+    cue_table: PrefixTable = field(repr=False, default_factory=lambda: PrefixTable(()))
+    _tables: dict[str, PrefixTable] = field(repr=False, default_factory=dict)
+
+    def term_table(self, rule: Rule) -> PrefixTable:
+        """The prefix table of one rule's topic words (built once)."""
+        table = self._tables.get(rule.id)
+        if table is None:
+            table = self._tables[rule.id] = PrefixTable((t, t.prefixes) for t in rule.terms)
+        return table
 
     def by_id(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -212,7 +235,7 @@ def load_ruleset(rules_dir: Path | None = None, lexicon_dir: Path | None = None)
         rules = _load_rules(rule_files, texts)
         rs = RuleSet(version=version, rules=rules, lexicon=lexicon, files=tuple(p.name for p in rule_files))
         rs.automaton = _automaton(rs)
-        rs.prefix_table = _prefix_table(rs)
+        rs.cue_table = _cue_table(rs)
         _cache[key] = rs
         return rs
 
@@ -243,6 +266,8 @@ def _parse(path: Path, text: str) -> Any:
 def _compile(pattern: Any, where: str) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern.strip():
         raise RuleError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
+    if re.search(r"[\x00-\x1f]", pattern):  # "\b" in a double-quoted YAML string is a backspace
+        raise RuleError(f"{where}: pattern {pattern!r} contains a control character; in double-quoted YAML write \\b as \\\\b, or use single quotes")
     try:
         return re.compile(bounded(pattern), re.IGNORECASE)
     except re.error as exc:
@@ -302,7 +327,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
             raise RuleError(f"{where}: unknown from_stance {frm!r}")
         if to != "cue" and to not in STANCES:
             raise RuleError(f"{where}: unknown to_stance {to!r}")
-        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14)), literal_prefixes(s["pattern"])))
+        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14)), best_prefixes(s["pattern"])))
 
     def words(key: str, src: Any) -> re.Pattern[str]:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")
@@ -328,8 +353,16 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         shifts=tuple(shifts),
         labels=labels,
         any_shift=re.compile("|".join(f"(?:{sp.regex.pattern})" for sp in shifts) or "(?!)", re.I),
-        reporting_prefixes=literal_prefixes("|".join(f"(?:{p})" for p in mods.get("reporting_verbs") or [])),
+        reporting_words=_plain_words(mods.get("reporting_verbs")),
+        reporting_prefixes=best_prefixes("|".join(f"(?:{p})" for p in mods.get("reporting_verbs") or [])),
     )
+
+
+def _plain_words(patterns: Any) -> tuple[str, ...] | None:
+    words = [str(p).strip().lower() for p in patterns or []]
+    if words and all(re.fullmatch(r"[a-z]+", w) for w in words):
+        return tuple(words)
+    return None
 
 
 def _effects(raw: Any, key: str) -> dict[str, str | None]:
@@ -367,7 +400,7 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
         deontic=bool(g.get("deontic", False)),
         regex=_alternation(g.get("patterns"), f"{where} ({stance})"),
         source=source,
-        prefixes=literal_prefixes("|".join(f"(?:{p})" for p in g.get("patterns"))),
+        prefixes=best_prefixes("|".join(f"(?:{p})" for p in g.get("patterns"))),
     )
 
 
@@ -425,12 +458,12 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     terms: list[Term] = []
     for key, polarity in (("terms", "plain"), ("inverse_terms", "inverse")):
         for p in patterns.get(key) or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity, None, literal_prefixes(p)))
+            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity, None, best_prefixes(p)))
     for stance, plist in (patterns.get("self_stance") or {}).items():
         if stance not in STANCES:
             raise RuleError(f"{where}: patterns.self_stance: unknown stance {stance!r}")
         for p in plist or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance, literal_prefixes(p)))
+            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance, best_prefixes(p)))
     if not terms:
         raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
     cues = []
@@ -474,20 +507,19 @@ def _check_examples(ex: Any, where: str, topic: str) -> None:
             raise RuleError(f"{where}: examples.no_match[{i}]: expected a sentence")
 
 
-def _prefix_table(rs: RuleSet) -> PrefixTable:
-    """Every pattern the engine runs per sentence, by the prefixes its matches begin with."""
+def _cue_table(rs: RuleSet) -> PrefixTable:
+    """The stance cues (lexicon and rules), shift patterns and reporting verbs by the
+    prefixes their matches begin with."""
     lex = rs.lexicon
     items: list[tuple[object, frozenset[str] | None]] = [(g, g.prefixes) for g in lex.cues]
+    items += [(g, g.prefixes) for r in rs.rules for g in r.cues]
     items += [(sp, sp.prefixes) for sp in lex.shifts]
     items.append((lex, lex.reporting_prefixes))  # the lexicon stands for its reporting verbs
-    for r in rs.rules:
-        items += [(t, t.prefixes) for t in r.terms]
-        items += [(g, g.prefixes) for g in r.cues]
     return PrefixTable(items)
 
 
 def _automaton(rs: RuleSet) -> Any:
-    """One Aho-Corasick automaton over rule keywords and actor aliases (lower-case)."""
+    """One Aho-Corasick automaton over rule keywords, actor aliases and reporting verbs (lower-case)."""
     auto = ahocorasick.Automaton()
     entries: dict[str, list[tuple[str, Any]]] = {}
     for alias, (actors, kind, exact) in rs.lexicon.aliases.items():
@@ -495,6 +527,8 @@ def _automaton(rs: RuleSet) -> Any:
     for i, rule in enumerate(rs.rules):
         for kw in rule.keywords:
             entries.setdefault(kw, []).append(("rule", i))
+    for word in rs.lexicon.reporting_words or ():
+        entries.setdefault(word, []).append(("report", None))
     for word, payload in entries.items():
         auto.add_word(word, (word, tuple(payload)))
     auto.make_automaton()

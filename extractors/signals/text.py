@@ -57,6 +57,7 @@ _STOPWORDS = frozenset(
     ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "it", "he", "said", "at", "from", "his", "an", "be", "has", "have", "are", "not", "but", "its", "were", "this", "which", "would", "who", "will", "they", "their", "had", "been", "or", "after", "than", "more", "also", "we", "there", "can", "our", "against", "about", "over", "into"]
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD on ASCII text
 
 
 def language_problem(text: str, language: str | None = None) -> str | None:
@@ -65,15 +66,21 @@ def language_problem(text: str, language: str | None = None) -> str | None:
         code = language.strip().lower().replace("_", "-").split("-")[0]
         if code and code != "en":
             return f"language {language!r} is not English"
-    words = _WORD.findall(text[:20_000])
+    head = text[:20_000]
+    if head.isascii():  # the common case: the same words, found faster, all Latin
+        words = _ASCII_WORD.findall(head.lower())
+        latin = len(words)
+    else:
+        raw = _WORD.findall(head)
+        latin = sum(map(str.isascii, raw))
+        words = [w.lower() for w in raw]
     if len(words) < 8:
         return None  # too short to judge: let the rules decide (they will find little)
-    latin = sum(map(str.isascii, words))
     if latin / len(words) < 0.5:
         return f"not English: {100 - round(100 * latin / len(words))}% of words in a non-Latin script"
     if len(words) < 40:
         return None  # a headline or a sentence: too short for a stopword count
-    stop = sum(map(_STOPWORDS.__contains__, map(str.lower, words)))
+    stop = sum(map(_STOPWORDS.__contains__, words))
     ratio = stop / len(words)
     if ratio < 0.12:
         return f"not English: only {ratio:.0%} of words are common English words"
@@ -89,7 +96,9 @@ _ABBREVIATIONS = frozenset(
 _OPENERS = frozenset(
     ["the", "he", "she", "it", "they", "we", "i", "but", "and", "in", "on", "this", "that", "a", "an", "its", "his", "her", "their", "there", "as", "after", "while", "when", "yet", "so", "meanwhile", "however", "still"]
 )
-_BOUNDARY = re.compile(r"""[.!?]+(?:["')\]]+)?(?=\s+["'(\[]?[A-Z0-9])|\n+""")
+# [.!?]+ (closing quotes or brackets) before a space and a capital or digit, or a run of
+# newlines; written to begin with one character class so `re` can skip ahead to candidates
+_BOUNDARY = re.compile(r"""[.!?\n](?:(?<=[.!?])[.!?]*(?:["')\]]+)?(?=\s+["'(\[]?[A-Z0-9])|(?<=\n)\n*)""")
 _ACRONYM = re.compile(r"(?:^|[\s(\-])(?:[A-Za-z]\.){2,}$|(?:^|[\s(])[A-Z]\.$|-[A-Z]\.(?:[A-Z]\.)*$")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 

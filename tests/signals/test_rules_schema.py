@@ -77,6 +77,7 @@ def test_valid_tmp_rule_loads(tmp_path: Path) -> None:
         (with_change(topic="ceasefire"), "unknown topic 'ceasefire'"),
         (with_change(status="draft"), "unknown status 'draft'"),
         (with_change(patterns={"terms": ["sanctions (on"]}), "does not compile"),
+        (with_change(patterns={"terms": ["sanctions\b"]}), "control character"),
         (with_change(patterns={"terms": ["sanctions"], "cues": {"supports": ["backs"]}}), "unknown stance 'supports'"),
         (
             with_change(examples={"match": [{"text": "x", "expect": {"actor": "china", "stance": "accept"}}], "no_match": ["y"]}),
@@ -88,7 +89,7 @@ def test_valid_tmp_rule_loads(tmp_path: Path) -> None:
         ),
     ],
     ids=["missing-topic", "missing-examples", "missing-provenance", "unknown-topic", "unknown-status",
-         "bad-pattern", "unknown-cue-stance", "unknown-actor", "unknown-stance"],
+         "bad-pattern", "backspace-in-pattern", "unknown-cue-stance", "unknown-actor", "unknown-stance"],
 )
 def test_broken_rule_is_refused_with_file_rule_and_reason(tmp_path: Path, rule: dict, reason: str) -> None:
     d = write_rules(tmp_path, rule)
