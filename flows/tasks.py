@@ -10,6 +10,7 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from extractors.signals.stage import ClassifyResult, classify_pending
 from extractors.text import ExtractionPool
 from redline import articles, feeds, runs
 from redline.config import Config
@@ -41,9 +42,7 @@ def fetch_and_extract(cfg: Config, run_id: str) -> articles.ArticlesResult:
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, timeout_seconds=3600)
-def classify(cfg: Config):  # noqa: ANN201 - the signal stage's ClassifyResult
-    from extractors.signals.stage import classify_pending
-
+def classify(cfg: Config) -> ClassifyResult:
     return classify_pending(_warehouse(cfg))
 
 

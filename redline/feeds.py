@@ -215,8 +215,8 @@ def poll_feeds(warehouse: Warehouse, cfg: Config, run_id: str, *, client: SafeCl
     result = PollResult(new_entries=new, seconds=time.monotonic() - started)
     for p in polls:
         result.polled += p.status not in ("skipped", "disabled")
-        field_name = p.status if p.status in ("ok", "not_modified", "unchanged", "failed", "skipped", "disabled") else "failed"
-        setattr(result, field_name, getattr(result, field_name) + 1)
+        # every FeedPoll.status names one of PollResult's counters
+        setattr(result, p.status, getattr(result, p.status) + 1)
         if p.status == "failed":
             result.failures.append((p.feed, p.error or "unknown error"))
     return result
