@@ -57,7 +57,6 @@ def ingest(warehouse: Warehouse, cfg: Config, sources: Sequence[str]) -> IngestR
         result.stored = arts
         result.already_known = len(arts) - stored
         from extractors.signals.stage import classify_pending
-
         from redline.alerts import deliver_alerts
         from redline.shifts import detect_shifts
 

@@ -236,7 +236,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             if rs.lexicon.reporting_words is not None:
                 verbs = reports.get(sent.index, [])
             else:
-                starts = Candidates(sent.text, rs.cue_table)
+                starts = Candidates(sent.text, rs.prefix_table)
                 verbs = [m.span() for m in starts.matches(rs.lexicon, rs.lexicon.reporting_re)]
             speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state, verbs)
         else:
@@ -688,10 +688,8 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
 
 def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
     rs, s = ctx.rs, ctx.sentence.text
-    starts = ctx.starts or Candidates(s)
+    starts = ctx.starts or Candidates(s, rs.prefix_table)
     if carried is None:
-        for r in rules:
-            starts.add(rs.term_table(r))
         hits, vetoed = _find_terms(rules, s, starts)
     else:
         hits, vetoed = [], []
@@ -701,7 +699,6 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
         decisions.append(Decision(rid, rs.by_id(rid).topic, term, "plain", None, None, None, (), None, None, (), 0.0, f"vetoed by {why!r} (another topic)"))
     if not hits and carried is None:
         return decisions, [], [], []
-    starts.add(rs.cue_table)
     ctx.term_spans = [(h.start, h.end) for h in hits]
     for m in ctx.mentions:
         if _ACCORDING.search(s[max(0, m.start - 20) : m.start]):

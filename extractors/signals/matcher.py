@@ -2,11 +2,14 @@
 
 Python's `re` tries every alternative of a big case-insensitive alternation at every
 position of a sentence: that was most of the engine's time. Every rule pattern, cue group,
-shift pattern and the reporting verbs know (rules.literal_prefixes) the three lower-case
-characters their matches must begin with, and every match begins at a word start. So the
-rule set keeps one table from a three-character prefix to the patterns that can begin with
-it (PrefixTable, built once at load), a sentence is read once word by word to find where
-each pattern may start (Candidates), and a pattern is tried (`regex.match`) only there.
+shift pattern and the reporting verbs know (rules.best_prefixes) the lower-case literal
+prefix, 3 to 6 characters, their matches must begin with, and every match begins at a word
+start. So the rule set keeps a table from prefix to the patterns that can begin with it
+(PrefixTable: every pattern of the rule set, built once at load), a sentence is read once
+to find its word starts (Candidates), and a pattern is tried (`regex.match`) only where its
+prefix stands.
+Which patterns may start at a word start depends only on the six characters there, and
+news text repeats its words, so each table remembers the answer per six-character window.
 The matches are exactly those of `regex.finditer` (leftmost first, non-overlapping); a
 pattern without known prefixes falls back to `finditer`.
 """
@@ -19,90 +22,82 @@ from typing import Any
 
 # a word start: not after a word character or a hyphen (the patterns' own left bound)
 _WORD_START = re.compile(r"(?<![\w-])[\w\"']")
+WINDOW = 6  # the longest prefix best_prefixes gives
+_MEMO_LIMIT = 100_000  # six-character windows remembered per table before starting afresh
+_NONE: tuple[int, ...] = ()
 
 
 class PrefixTable:
-    """Where patterns can start: first three characters -> prefix length n -> the n-character
-    prefix -> ids of the patterns (id(owner)) whose matches begin with it. A pattern is known
-    by the longest literal prefix it allows (3 to 6 characters, see rules.best_prefixes)."""
+    """Where patterns can start: prefix length n -> n-character prefix -> ids of the
+    patterns (id(owner)) whose matches begin with it. A pattern is known by the longest
+    literal prefix it allows (3 to 6 characters, see rules.best_prefixes)."""
 
-    __slots__ = ("by_prefix", "anywhere")
+    __slots__ = ("by_length", "anywhere", "memo")
 
     def __init__(self, items: Iterable[tuple[object, frozenset[str] | None]]) -> None:
-        self.by_prefix: dict[str, dict[int, dict[str, list[int]]]] = {}
+        self.by_length: dict[int, dict[str, list[int]]] = {}
         self.anywhere: set[int] = set()  # patterns whose start cannot be told: always run
+        self.memo: dict[str, tuple[int, ...]] = {}  # six-character window -> owners_at()
         for owner, prefixes in items:
             if prefixes is None:
                 self.anywhere.add(id(owner))
                 continue
             for p in prefixes:
-                by_n = self.by_prefix.setdefault(p[:3], {})
-                by_n.setdefault(len(p), {}).setdefault(p, []).append(id(owner))
+                if not 1 <= len(p) <= WINDOW:
+                    raise ValueError(f"prefix {p!r}: prefixes are 1 to {WINDOW} characters")
+                self.by_length.setdefault(len(p), {}).setdefault(p, []).append(id(owner))
+
+    def owners_at(self, window: str) -> tuple[int, ...]:
+        """Ids of the patterns that may start where the text reads `window` (remembered)."""
+        got = self.memo.get(window)
+        if got is None:
+            found = [o for n, table in self.by_length.items() for o in table.get(window[:n], ())]
+            got = tuple(dict.fromkeys(found)) if found else _NONE
+            if len(self.memo) >= _MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[window] = got
+        return got
 
 
 class Candidates:
-    """Where the patterns of some PrefixTables may start in one sentence.
+    """Where the patterns of a PrefixTable may start in one sentence: its word starts are
+    read once, each looked up in the table's memo."""
 
-    The sentence's word starts are read once; a table's patterns are indexed only when
-    `add` is called for it (a sentence whose topic words do not match never needs the
-    stance cues' positions)."""
+    __slots__ = ("s", "at", "anywhere")
 
-    __slots__ = ("s", "low", "words", "tables", "at", "unsorted", "anywhere")
-
-    def __init__(self, s: str, *tables: PrefixTable) -> None:
+    def __init__(self, s: str, table: PrefixTable) -> None:
         low = s.lower()
         if len(low) != len(s):  # a few characters lower-case to two: keep offsets aligned
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
-        words: dict[str, list[int]] = {}  # first three characters -> word starts, in order
-        for i in [m.start() for m in _WORD_START.finditer(low)]:
-            k = low[i : i + 3]
-            if k in words:
-                words[k].append(i)
-            else:
-                words[k] = [i]
-        self.s, self.low, self.words = s, low, words
-        self.tables: list[int] = []
-        self.at: dict[int, list[int]] = {}  # id(owner) -> where it may start
-        self.unsorted: set[int] = set()  # owners whose starts came out of order
-        self.anywhere: set[int] = set()
-        for table in tables:
-            self.add(table)
-
-    def add(self, table: PrefixTable) -> None:
-        """Index the patterns of `table` (once)."""
-        if id(table) in self.tables:
-            return
-        self.tables.append(id(table))
-        self.anywhere |= table.anywhere
-        at, unsorted, by_prefix, low = self.at, self.unsorted, table.by_prefix, self.low
-        for k, starts in self.words.items():
-            by_n = by_prefix.get(k)
-            if not by_n:
-                continue
-            for n, owners_by in by_n.items():
-                if n == 3:  # known by these three characters only: every start counts
-                    pairs = [(starts, owners_by[k])]
+        self.s = s
+        self.anywhere = table.anywhere
+        memo, owners_at = table.memo, table.owners_at
+        at: dict[int, list[int]] = {}  # id(owner) -> where it may start, in order
+        starts = [m.start() for m in _WORD_START.finditer(low)]
+        windows = [low[i : i + WINDOW] for i in starts]
+        for p, window, owners in zip(starts, windows, map(memo.get, windows), strict=True):
+            if not owners:
+                if owners is not None:
+                    continue  # most words start no pattern
+                owners = owners_at(window)
+            for o in owners:
+                got = at.get(o)
+                if got is None:
+                    at[o] = [p]
                 else:
-                    pairs = [([p], owners) for p in starts if (owners := owners_by.get(low[p : p + n]))]
-                for found, owners in pairs:
-                    for o in owners:
-                        got = at.get(o)
-                        if got is None:
-                            at[o] = list(found)
-                        else:
-                            if found[0] < got[-1]:
-                                unsorted.add(o)
-                            got.extend(found)
+                    got.append(p)
+        self.at = at
 
     def matches_of(self, owners: Iterable[Any], lo: int = 0, hi: int | None = None) -> list[tuple[Any, re.Match[str]]]:
         """(owner, match) for every owner's `.regex` (in owner order): matches() over many
         patterns in one call, skipping at once those that cannot match here."""
-        at, anywhere = self.at, self.anywhere
+        at, anywhere, matches = self.at, self.anywhere, self.matches
         out: list[tuple[Any, re.Match[str]]] = []
         for o in owners:
             key = id(o)
             if key in at or key in anywhere:
-                out.extend((o, m) for m in self.matches(o, o.regex, lo, hi))
+                for m in matches(o, o.regex, lo, hi):
+                    out.append((o, m))
         return out
 
     def may_match(self, owner: object) -> bool:
@@ -120,9 +115,6 @@ class Candidates:
             if key in self.anywhere:
                 return list(regex.finditer(s, lo, end))
             return []
-        if key in self.unsorted:
-            positions = self.at[key] = sorted(set(positions))
-            self.unsorted.discard(key)
         out: list[re.Match[str]] = []
         after = lo
         match = regex.match

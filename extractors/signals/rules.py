@@ -192,17 +192,9 @@ class RuleSet:
     lexicon: Lexicon
     files: tuple[str, ...]
     automaton: Any = field(repr=False, default=None)  # ahocorasick over keywords + aliases
-    # where the stance cues, shift patterns and reporting verbs can start (see matcher.py);
-    # the topic words have a table per set of rules (term_table)
-    cue_table: PrefixTable = field(repr=False, default_factory=lambda: PrefixTable(()))
-    _tables: dict[str, PrefixTable] = field(repr=False, default_factory=dict)
-
-    def term_table(self, rule: Rule) -> PrefixTable:
-        """The prefix table of one rule's topic words (built once)."""
-        table = self._tables.get(rule.id)
-        if table is None:
-            table = self._tables[rule.id] = PrefixTable((t, t.prefixes) for t in rule.terms)
-        return table
+    # where every pattern (topic words, stance cues, shift patterns, reporting verbs) can
+    # start: see matcher.py
+    prefix_table: PrefixTable = field(repr=False, default_factory=lambda: PrefixTable(()))
 
     def by_id(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -235,7 +227,7 @@ def load_ruleset(rules_dir: Path | None = None, lexicon_dir: Path | None = None)
         rules = _load_rules(rule_files, texts)
         rs = RuleSet(version=version, rules=rules, lexicon=lexicon, files=tuple(p.name for p in rule_files))
         rs.automaton = _automaton(rs)
-        rs.cue_table = _cue_table(rs)
+        rs.prefix_table = _prefix_table(rs)
         _cache[key] = rs
         return rs
 
@@ -507,11 +499,13 @@ def _check_examples(ex: Any, where: str, topic: str) -> None:
             raise RuleError(f"{where}: examples.no_match[{i}]: expected a sentence")
 
 
-def _cue_table(rs: RuleSet) -> PrefixTable:
-    """The stance cues (lexicon and rules), shift patterns and reporting verbs by the
-    prefixes their matches begin with."""
+def _prefix_table(rs: RuleSet) -> PrefixTable:
+    """Every pattern the engine runs at word starts (topic words, stance cues of the
+    lexicon and the rules, shift patterns, reporting verbs) by the prefixes its matches
+    begin with. One table, so a sentence's words are looked up once."""
     lex = rs.lexicon
-    items: list[tuple[object, frozenset[str] | None]] = [(g, g.prefixes) for g in lex.cues]
+    items: list[tuple[object, frozenset[str] | None]] = [(t, t.prefixes) for r in rs.rules for t in r.terms]
+    items += [(g, g.prefixes) for g in lex.cues]
     items += [(g, g.prefixes) for r in rs.rules for g in r.cues]
     items += [(sp, sp.prefixes) for sp in lex.shifts]
     items.append((lex, lex.reporting_prefixes))  # the lexicon stands for its reporting verbs

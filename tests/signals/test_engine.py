@@ -243,3 +243,29 @@ def test_literal_prefix_gates_agree_with_the_patterns() -> None:
                 n = len(next(iter(prefixes)))
                 assert low[m.start() : m.start() + n] in prefixes, (regex.pattern[:60], m.group(0))
     assert checked > 100
+
+
+def test_candidate_starts_find_exactly_what_finditer_finds() -> None:
+    """The engine runs each pattern only at the word starts its prefix allows (matcher.py);
+    over real sentences that must give the very matches `finditer` gives, sub-ranges too."""
+    from pathlib import Path
+
+    from extractors.signals.matcher import Candidates
+
+    root = Path(__file__).resolve().parents[2]
+    texts = [p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.txt"))]
+    texts += [ex["text"] for r in RS.rules for ex in r.examples["match"]]
+    sentences = [s.text for t in texts for s in split_sentences(normalise(t))]
+    owners = [t for r in RS.rules for t in r.terms] + list(RS.lexicon.cues)
+    owners += [g for r in RS.rules for g in r.cues] + list(RS.lexicon.shifts)
+    found = 0
+    for s in sentences * 2:  # the second pass reads the table's remembered windows
+        starts = Candidates(s, RS.prefix_table)
+        lo, hi = len(s) // 4, len(s) * 3 // 4
+        for o in owners:
+            want = [m.span() for m in o.regex.finditer(s)]
+            assert [m.span() for m in starts.matches(o, o.regex)] == want, (o.regex.pattern[:60], s)
+            part = [m.span() for m in o.regex.finditer(s, lo, hi)]
+            assert [m.span() for m in starts.matches(o, o.regex, lo, hi)] == part, (o.regex.pattern[:60], s)
+            found += len(want)
+    assert found > 200
