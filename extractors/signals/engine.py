@@ -49,6 +49,10 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the 
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
+# "with Trump promising to", "with Moscow ready to": an absolute clause whose subject follows
+# "with" (the gap after the mention, then the cue's first word); "talks with Moscow only
+# after" is no such clause
+_ABSOLUTE = re.compile(r"\s*(?:\w+ing\b.*|(?:ready|willing|prepared|unwilling|eager|keen|open|determined|still|now)\b.*)", re.I | re.S)
 _RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
@@ -457,7 +461,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
-        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and re.fullmatch(r"\s*(?:\w+ing)?\s*", s[m.end : pos])):
+        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
             continue  # an object; but "with Trump promising to" makes Trump the subject
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)
@@ -595,7 +599,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
-    pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.end : hit.start]))]
+    pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.start : hit.start]))]
     around = [c for c in cues if c.start <= hit.start and hit.end <= c.end and c.length > hit.end - hit.start]
     if around:  # "holding the ceasefire proposal hostage"
         return around[0], None, "pre"

@@ -79,6 +79,20 @@ def test_object_is_not_the_actor_and_urging_is_a_demand() -> None:
     assert triples("Trump demanded that Kyiv accept the territorial terms of the plan.") == {("united_states", "territory", "demand")}
 
 
+def test_an_object_after_with_is_a_subject_only_in_an_absolute_clause() -> None:
+    # "talks with Moscow only after ...": Moscow is the object of "talks", the EU the subject
+    got = triples("The EU would consider reopening talks with Moscow only after a full ceasefire, Kallas said.")
+    assert ("europe", "peace_talks", "conditional") in got and not {t for t in got if t[0] == "russia"}
+    # "with Moscow refusing ...": an absolute clause, Moscow is the one refusing
+    got = triples("The talks ended early, with Moscow refusing a full ceasefire.")
+    assert ("russia", "ceasefire_full", "reject") in got
+
+
+def test_a_ceasefire_named_as_the_goal_of_a_condition_is_not_demanded() -> None:
+    got = triples("Russia demanded an end to all Western arms deliveries to Ukraine as a condition for any truce.")
+    assert got == {("russia", "military_aid", "reject")}
+
+
 def test_obligation_reported_by_a_speaker_is_the_speaker_s() -> None:
     assert triples("Waltz said Ukraine would have to accept some territorial losses.") == {("united_states", "territory", "accept")}
     assert triples("Ukraine would have to accept some territorial losses.") == set()  # the author's view
