@@ -185,7 +185,8 @@ class Lexicon:
 
 @dataclass
 class RuleSet:
-    """All rules and the lexicon, compiled once. `version` is a short hash of every file."""
+    """All rules and the lexicon, compiled once. `version` is a short hash of every file
+    and of ENGINE_REVISION."""
 
     version: str
     rules: tuple[Rule, ...]
@@ -204,6 +205,10 @@ class RuleSet:
 
 
 # --- loading -----------------------------------------------------------------------------
+# Part of the rule-set version: bump it when a change to the engine's code changes how a text
+# is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
+ENGINE_REVISION = "2026-12-01"
+
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
 
@@ -215,7 +220,7 @@ def load_ruleset(rules_dir: Path | None = None, lexicon_dir: Path | None = None)
     rule_files = _yaml_files(rules_dir, "rules")
     lex_files = _yaml_files(lexicon_dir, "lexicon")
     texts = {p: _read(p) for p in (*lex_files, *rule_files)}
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"engine {ENGINE_REVISION}\0".encode())
     for p in (*lex_files, *rule_files):
         digest.update(p.name.encode() + b"\0" + texts[p].encode() + b"\0")
     version = digest.hexdigest()[:12]
