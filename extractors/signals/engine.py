@@ -49,6 +49,12 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the 
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
+_PLUPERFECT = re.compile(r"\bhad\s+((?:(?:long|previously|earlier|initially|originally|until (?:now|then)|for (?:months|weeks|years|decades))\s+)+)?$", re.I)
+# a non-restrictive relative clause (", who joined U.S. negotiators in Paris,"): the names in
+# it are not the subject of the main clause's verb
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,;]*,")
+# "Kyiv's insistence that", "Moscow's demand for": the possessor of a nominal cue
+_POSSESSOR = re.compile(r"(?:'s|s')\s+(?:(?:repeated|renewed|latest|new|own|initial|stated|long-standing|earlier|firm|formal|public|key|main)\s+)?")
 # "with Trump promising to", "with Moscow ready to": an absolute clause whose subject follows
 # "with" (the gap after the mention, then the cue's first word); "talks with Moscow only
 # after" is no such clause
@@ -455,9 +461,15 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         brk = m
     if brk:
         lo = lo + brk.end()
+    for m in ctx.mentions:
+        if lo <= m.start and m.end < pos and _POSSESSOR.fullmatch(s, m.end, pos):
+            return _coordinated(s, ctx.mentions, m), _via(m), m.text, None
+    relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
     best: tuple[int, str, Any] | None = None
     for m in ctx.mentions:
         if m.start < lo or m.end > pos:
+            continue
+        if any(a < m.start < b for a, b in relative):
             continue
         if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
@@ -468,7 +480,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     window = s[lo:pos]
     for am in rs.lexicon.anaphor_re.finditer(window):
         start = lo + am.start()
-        if rs.lexicon.object_marker_re.search(s[max(0, start - 30) : start]):
+        if rs.lexicon.object_marker_re.search(s[max(0, start - 30) : start]) or any(a < start < b for a, b in relative):
             continue
         if best is None or start > best[0]:
             best = (start, "anaphor", am.group(0))
@@ -774,7 +786,12 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped)
 
     cue, inner, placement = _pair(ctx, hit, cues)
-    governed_self = hit.term.polarity == "self" and cue is not None and placement == "pre" and _tokens(s[cue.end : hit.start]) <= 4
+    # a cue governs words that are themselves a stance only when nothing stands between them
+    # but a few words: not a comma (a new clause: "an ultimatum, and Ukraine will not withdraw")
+    governed_self = (
+        hit.term.polarity == "self" and cue is not None and placement == "pre" and _tokens(s[cue.end : hit.start]) <= 4
+        and not re.search(r"[,;:]", s[cue.end : hit.start])
+    )
     if hit.term.polarity == "self" and not governed_self:
         cue, inner, placement = None, None, "self"
     if cue is None and placement != "self":
@@ -843,6 +860,13 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
     if any(m.startswith(("negation", "hedge")) for m in mods):
         conf *= 0.92  # a reading through a negation is a little less certain
+    past = _PLUPERFECT.search(s[max(0, cue.start - 40) : cue.start]) if placement == "pre" else None
+    if past and (past.group(1) or any(a < cue.start < b for a, b in (r.span() for r in _RELATIVE_CLAUSE.finditer(s)))):
+        # "Kyiv, which had for months rejected calls for a truce, agreed ...": an earlier
+        # stance, background to what the sentence reports now (a bare "had" is often only
+        # reported speech shifted back: "Witkoff said the US had helped broker ...")
+        mods.append("background: past perfect ('had ...'), weighed less")
+        conf *= 0.5
     return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)
 
 
@@ -893,6 +917,8 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if to == "cue":
                 other = [c for c in cues if not (start <= c.start < end) or sp.id == "shift-now-after-refusing"]
                 other = [c for c in other if not re.search(r"refus|reject|oppos|resist|rul\w* out|dismiss|rebuff|block", s[c.start : c.end], re.I) or sp.id != "shift-now-after-refusing"]
+                if sp.id == "shift-earlier-refusal" and (close := s.find(",", end)) >= 0:
+                    other = [c for c in other if c.start > close]  # the new stance is the main clause's
                 d = _decide(ctx, hit, other, None)
                 if d.stance is None or d.dropped:
                     traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, None, "no new stance stated"))

@@ -93,6 +93,30 @@ def test_a_ceasefire_named_as_the_goal_of_a_condition_is_not_demanded() -> None:
     assert got == {("russia", "military_aid", "reject")}
 
 
+def test_the_possessor_of_a_nominal_cue_is_its_actor() -> None:
+    got = triples("Russia's demand for a neutral Ukraine collides with Kyiv's insistence on a strong army.")
+    assert ("ukraine", "demilitarization", "reject") in got and ("russia", "neutrality", "demand") in got
+    assert not any(t[0] == "russia" and t[1] == "demilitarization" for t in got)
+
+
+def test_names_in_a_relative_clause_are_not_the_subject() -> None:
+    got = triples("European officials, who joined U.S. and Ukrainian negotiators in Paris, welcomed the talks.")
+    assert got == {("europe", "peace_talks", "accept")}
+
+
+def test_an_earlier_stance_in_the_past_perfect_yields_to_the_current_one() -> None:
+    text = "Kyiv, which had for months rejected calls for an unconditional truce, agreed on Tuesday to an immediate 30-day ceasefire."
+    assert triples(text) == {("ukraine", "ceasefire_full", "accept")}
+    # a bare "had" in reported speech is only the tense shifted back: no weaker reading
+    text = "Witkoff said the United States had helped broker the release of 250 prisoners."
+    assert triples(text) == {("united_states", "prisoner_exchange", "accept")}
+
+
+def test_a_cue_does_not_govern_stance_words_across_a_comma() -> None:
+    text = '"This is an ultimatum, and Ukraine will not withdraw its troops from its own land," Zelensky said.'
+    assert triples(text) == {("ukraine", "territory", "reject")}
+
+
 def test_obligation_reported_by_a_speaker_is_the_speaker_s() -> None:
     assert triples("Waltz said Ukraine would have to accept some territorial losses.") == {("united_states", "territory", "accept")}
     assert triples("Ukraine would have to accept some territorial losses.") == set()  # the author's view
@@ -173,6 +197,8 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Zelensky now says he is ready for an energy truce after refusing it for weeks.", ("ukraine", "ceasefire_partial", "reject", "accept")),
         ("The White House no longer backs a cap on the size of Ukraine's armed forces.", ("united_states", "demilitarization", "accept", "reject")),
         ("Moscow, which had long rejected a partial truce, said on Tuesday it was ready for an energy ceasefire.", ("russia", "ceasefire_partial", "reject", "accept")),
+        # the new stance stands far into the main clause, after a relative clause of its own topic words
+        ("Kyiv, which had for months rejected calls for an unconditional truce, agreed last week in Jeddah after long talks with U.S. officials to the proposal for an immediate 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
         ("The Pentagon resumed weapons deliveries to Ukraine after a two-week pause.", ("united_states", "military_aid", "reject", "accept")),
         ("Trump backed away from his threat to impose new sanctions on Russian oil.", ("united_states", "sanctions", "conditional", "reject")),
     ],
