@@ -49,6 +49,8 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the 
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
+# "insisted that aid must continue regardless of any truce": the truce is not what is demanded
+_REGARDLESS = re.compile(r"\b(?:regardless|irrespective|independently) of\s+(?:(?:any|a|an|the|whatever)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+((?:(?:long|previously|earlier|initially|originally|until (?:now|then)|for (?:months|weeks|years|decades))\s+)+)?$", re.I)
 # a non-restrictive relative clause (", who joined U.S. negotiators in Paris,"): the names in
 # it are not the subject of the main clause's verb
@@ -609,7 +611,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         if c.group.placement == "pre" and c.end <= hit.start and _tokens(s[c.end : hit.start]) <= c.group.window
         and _same_region(ctx, c.start, hit.start) and not _clause_break(ctx, c.end, hit.start)
     ]
-    pre = [c for c in pre if not _blocked(ctx, c.end, hit)]
+    pre = [c for c in pre if not _blocked(ctx, c.end, hit) and not _REGARDLESS.search(s, c.end, hit.start)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
     pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.start : hit.start]))]
     around = [c for c in cues if c.start <= hit.start and hit.end <= c.end and c.length > hit.end - hit.start]

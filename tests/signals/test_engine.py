@@ -117,6 +117,12 @@ def test_a_cue_does_not_govern_stance_words_across_a_comma() -> None:
     assert triples(text) == {("ukraine", "territory", "reject")}
 
 
+def test_what_holds_regardless_of_a_topic_is_no_stance_on_it() -> None:
+    got = triples("Zelensky insisted that Western military aid to Ukraine must continue regardless of any truce.")
+    assert ("ukraine", "military_aid", "demand") in got
+    assert not any(t[1] == "ceasefire_full" for t in got)
+
+
 def test_obligation_reported_by_a_speaker_is_the_speaker_s() -> None:
     assert triples("Waltz said Ukraine would have to accept some territorial losses.") == {("united_states", "territory", "accept")}
     assert triples("Ukraine would have to accept some territorial losses.") == set()  # the author's view
