@@ -574,7 +574,9 @@ def _find_terms(rules: list[Rule], s: str, starts: Candidates) -> tuple[list[_Te
                 continue
             mine.append(_TermHit(r, t, m.start(), m.end(), m.group(0)))
         kept: list[_TermHit] = []
-        for h in sorted(mine, key=lambda h: (-(h.end - h.start), h.start)):
+        # the longest words win; on the same words, stance words ("swap 300 prisoners") win
+        # over plain topic words, being the more specific reading
+        for h in sorted(mine, key=lambda h: (-(h.end - h.start), h.start, h.term.polarity != "self")):
             if any(h.start < k.end and k.start < h.end for k in kept):
                 continue
             kept.append(h)
