@@ -22,6 +22,7 @@ from typing import Any
 
 # a word start: not after a word character or a hyphen (the patterns' own left bound)
 _WORD_START = re.compile(r"(?<![\w-])[\w\"']")
+_start = re.Match.start
 WINDOW = 6  # the longest prefix best_prefixes gives
 _MEMO_LIMIT = 100_000  # six-character windows remembered per table before starting afresh
 _NONE: tuple[int, ...] = ()
@@ -73,7 +74,7 @@ class Candidates:
         self.anywhere = table.anywhere
         memo, owners_at = table.memo, table.owners_at
         at: dict[int, list[int]] = {}  # id(owner) -> where it may start, in order
-        starts = [m.start() for m in _WORD_START.finditer(low)]
+        starts = list(map(_start, _WORD_START.finditer(low)))
         windows = [low[i : i + WINDOW] for i in starts]
         for p, window, owners in zip(starts, windows, map(memo.get, windows), strict=True):
             if not owners:

@@ -36,6 +36,41 @@ def bounded(pattern: str) -> str:
     return rf"(?<![\w-])(?:{pattern})(?![\w])"
 
 
+_QUOTED_SPACE = '(?: "?|" )'
+
+
+def quote_transparent(pattern: str) -> str:
+    """`pattern` with each literal space also matching a quotation mark beside it, so the
+    words of a rule still match when a partial quote cuts through them: 'would not accept
+    borders "redrawn by force"', 'Europe "will not stop" supplying weapons'. (Text is
+    normalised to straight double quotes first.) Spaces in character classes and escaped
+    characters are left alone."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1  # a "]" first in a class is a literal
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif c == " ":
+            out.append(_QUOTED_SPACE)
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class CueGroup:
     stance: str
@@ -207,7 +242,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-01"
+ENGINE_REVISION = "2026-12-01.2"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -324,7 +359,8 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
             raise RuleError(f"{where}: unknown from_stance {frm!r}")
         if to != "cue" and to not in STANCES:
             raise RuleError(f"{where}: unknown to_stance {to!r}")
-        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(s.get("pattern"), where), frm, to, int(s.get("window", 14)), best_prefixes(s["pattern"])))
+        pat = quote_transparent(s["pattern"]) if isinstance(s.get("pattern"), str) else s.get("pattern")
+        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)), best_prefixes(pat)))
 
     def words(key: str, src: Any) -> re.Pattern[str]:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")
@@ -388,6 +424,9 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
     placement = g.get("placement", "pre")
     if placement not in ("pre", "post"):
         raise RuleError(f"{where}: placement must be pre or post, got {placement!r}")
+    pats = g.get("patterns")
+    if isinstance(pats, list):
+        pats = [quote_transparent(p) if isinstance(p, str) else p for p in pats]
     return CueGroup(
         stance=stance,
         strength=float(g.get("strength", 0.9)),
@@ -395,9 +434,9 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
         window=int(g.get("window", 10)),
         nominal=bool(g.get("nominal", False)),
         deontic=bool(g.get("deontic", False)),
-        regex=_alternation(g.get("patterns"), f"{where} ({stance})"),
+        regex=_alternation(pats, f"{where} ({stance})"),
         source=source,
-        prefixes=best_prefixes("|".join(f"(?:{p})" for p in g.get("patterns"))),
+        prefixes=best_prefixes("|".join(f"(?:{p})" for p in pats)),
     )
 
 
@@ -455,12 +494,14 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     terms: list[Term] = []
     for key, polarity in (("terms", "plain"), ("inverse_terms", "inverse")):
         for p in patterns.get(key) or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.{key}"), polarity, None, best_prefixes(p)))
+            q = quote_transparent(p) if isinstance(p, str) else p
+            terms.append(Term(_compile(q, f"{where}: patterns.{key}"), polarity, None, best_prefixes(q)))
     for stance, plist in (patterns.get("self_stance") or {}).items():
         if stance not in STANCES:
             raise RuleError(f"{where}: patterns.self_stance: unknown stance {stance!r}")
         for p in plist or []:
-            terms.append(Term(_compile(p, f"{where}: patterns.self_stance.{stance}"), "self", stance, best_prefixes(p)))
+            q = quote_transparent(p) if isinstance(p, str) else p
+            terms.append(Term(_compile(q, f"{where}: patterns.self_stance.{stance}"), "self", stance, best_prefixes(q)))
     if not terms:
         raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
     cues = []

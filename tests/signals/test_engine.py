@@ -123,6 +123,24 @@ def test_what_holds_regardless_of_a_topic_is_no_stance_on_it() -> None:
     assert not any(t[1] == "ceasefire_full" for t in got)
 
 
+def test_rule_words_match_through_a_partial_quote() -> None:
+    got = triples('Starmer said the UK would not accept borders "redrawn by force," warning of wider aggression.')
+    assert got == {("europe", "territory", "reject")}
+    assert triples('Macron said Europe "will not stop" supplying weapons to Ukraine.') == {("europe", "military_aid", "accept")}
+
+
+def test_quote_transparent_patterns_leave_classes_and_escapes_alone() -> None:
+    import re
+
+    from extractors.signals.rules import quote_transparent
+
+    rx = re.compile(quote_transparent(r"stop supplying[ -]weapons\ now"), re.I)
+    assert rx.fullmatch('stop "supplying weapons now') and rx.fullmatch('stop" supplying-weapons now')
+    assert rx.fullmatch("stop supplying weapons now")
+    assert not rx.fullmatch('stop supplying" weapons now')  # a space in a class stays one character
+    assert not rx.fullmatch('stop supplying weapons" now')  # so does an escaped space
+
+
 def test_obligation_reported_by_a_speaker_is_the_speaker_s() -> None:
     assert triples("Waltz said Ukraine would have to accept some territorial losses.") == {("united_states", "territory", "accept")}
     assert triples("Ukraine would have to accept some territorial losses.") == set()  # the author's view
