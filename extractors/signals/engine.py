@@ -865,12 +865,18 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if any(m.startswith(("negation", "hedge")) for m in mods):
         conf *= 0.92  # a reading through a negation is a little less certain
     past = _PLUPERFECT.search(s[max(0, cue.start - 40) : cue.start]) if placement == "pre" else None
-    if past and (past.group(1) or any(a < cue.start < b for a, b in (r.span() for r in _RELATIVE_CLAUSE.finditer(s)))):
+    in_relative = any(a < cue.start < b for a, b in (r.span() for r in _RELATIVE_CLAUSE.finditer(s)))
+    if past and (past.group(1) or in_relative):
         # "Kyiv, which had for months rejected calls for a truce, agreed ...": an earlier
         # stance, background to what the sentence reports now (a bare "had" is often only
         # reported speech shifted back: "Witkoff said the US had helped broker ...")
         mods.append("background: past perfect ('had ...'), weighed less")
         conf *= 0.5
+    elif in_relative:
+        # "Trump, who last month imposed sanctions ..., is now backing their lifting": the
+        # relative clause is background; the main clause is the news
+        mods.append("background: relative clause, weighed a little less")
+        conf *= 0.9
     return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)
 
 

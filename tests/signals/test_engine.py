@@ -112,6 +112,11 @@ def test_an_earlier_stance_in_the_past_perfect_yields_to_the_current_one() -> No
     assert triples(text) == {("united_states", "prisoner_exchange", "accept")}
 
 
+def test_a_relative_clause_is_background_to_the_main_clause() -> None:
+    text = "Trump, who last month imposed sanctions on Russian oil companies, is now backing a phased lifting of sanctions."
+    assert triples(text) == {("united_states", "sanctions", "reject")}
+
+
 def test_a_cue_does_not_govern_stance_words_across_a_comma() -> None:
     text = '"This is an ultimatum, and Ukraine will not withdraw its troops from its own land," Zelensky said.'
     assert triples(text) == {("ukraine", "territory", "reject")}
