@@ -49,6 +49,7 @@ _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the 
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
+_BUT_NOT = re.compile(r"\bbut not (?:to |on |for |with |over |in )?(?:(?:a|an|the|any)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "insisted that aid must continue regardless of any truce": the truce is not what is demanded
 _REGARDLESS = re.compile(r"\b(?:regardless|irrespective|independently) of\s+(?:(?:any|a|an|the|whatever)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+((?:(?:long|previously|earlier|initially|originally|until (?:now|then)|for (?:months|weeks|years|decades))\s+)+)?$", re.I)
@@ -626,6 +627,16 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
             if outer:
                 return max(outer, key=lambda c: c.end), cue, "pre"
         return cue, None, "pre"
+    ellipsis = _BUT_NOT.search(s[max(0, hit.start - 60) : hit.start])
+    if ellipsis:  # "agreed to an energy truce but not to a full ceasefire": the first verb, negated
+        at = max(0, hit.start - 60) + ellipsis.start()
+        first = [
+            c for c in cues
+            if c.group.placement == "pre" and not c.group.nominal and c.end <= at and _tokens(s[c.end : at]) <= c.group.window
+            and _same_region(ctx, c.start, at) and not _clause_break(ctx, c.end, at)
+        ]
+        if first:
+            return max(first, key=lambda c: c.end), None, "but not"
     post = [
         c for c in cues
         if c.group.placement == "post" and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 6
@@ -828,6 +839,10 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         deontic_inner, stance0 = cue, hit.term.stance or "accept"
     stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
     mods = list(mods)
+    if stance is not None and placement == "but not":
+        new = ctx.rs.lexicon.hard_effect[stance]
+        mods.append(f"'but not' before the topic words: {stance} -> {new or 'none'}")
+        stance, why = new, "negated"
     if stance is None:
         return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
     if outer is not None:

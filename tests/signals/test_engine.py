@@ -112,6 +112,11 @@ def test_an_earlier_stance_in_the_past_perfect_yields_to_the_current_one() -> No
     assert triples(text) == {("united_states", "prisoner_exchange", "accept")}
 
 
+def test_but_not_negates_the_first_verb_for_the_second_topic() -> None:
+    got = triples("Russia agreed to a halt on strikes against energy infrastructure but not a full ceasefire.")
+    assert got == {("russia", "ceasefire_partial", "accept"), ("russia", "ceasefire_full", "reject")}
+
+
 def test_a_relative_clause_is_background_to_the_main_clause() -> None:
     text = "Trump, who last month imposed sanctions on Russian oil companies, is now backing a phased lifting of sanctions."
     assert triples(text) == {("united_states", "sanctions", "reject")}
