@@ -47,7 +47,7 @@ _CLAUSE_HINT = re.compile(r";|but|while|whereas|although|though|however|if|unles
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
 _PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
-_LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:", re.I)
+_LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:|\b(?:accompanied|coupled|combined|paired) (?:by|with)\b|\b(?:along|together) with\b|\b(?:tied|linked) to\b", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
 _BUT_NOT = re.compile(r"\bbut not (?:to |on |for |with |over |in )?(?:(?:a|an|the|any)\s+)?(?:[\w-]+\s+){0,2}$", re.I)
 # "insisted that aid must continue regardless of any truce": the truce is not what is demanded
@@ -63,6 +63,12 @@ _POSSESSOR = re.compile(r"(?:'s|s')\s+(?:(?:repeated|renewed|latest|new|own|init
 # after" is no such clause
 _ABSOLUTE = re.compile(r"\s*(?:\w+ing\b.*|(?:ready|willing|prepared|unwilling|eager|keen|open|determined|still|now)\b.*)", re.I | re.S)
 _RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
+# "insisted that any deal be backed by ...": a demand's clause in the subjunctive
+_SUBJUNCTIVE_GAP = re.compile(r"\s*(?:that\s+)?(?:(?:any|a|an|the|all|every|such)\s+)?(?:[\w'-]+\s+){1,2}be\s+", re.I)
+# "insisted that any truce be accompanied by ...": "any truce" is the clause's subject, not
+# what is demanded
+_ANY_SUBJECT_BEFORE = re.compile(r"\s*(?:that\s+)?any\s+$", re.I)
+_ANY_SUBJECT_AFTER = re.compile(r"\s+(?:be|must|should|would|will|has to|have to|needs? to)\b", re.I)
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
 _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
@@ -615,6 +621,8 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         and _same_region(ctx, c.start, hit.start) and not _clause_break(ctx, c.end, hit.start)
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit) and not _REGARDLESS.search(s, c.end, hit.start)]
+    if pre and _ANY_SUBJECT_AFTER.match(s, hit.end):
+        pre = [c for c in pre if not _ANY_SUBJECT_BEFORE.fullmatch(s, c.end, hit.start)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
     pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.start : hit.start]))]
     around = [c for c in cues if c.start <= hit.start and hit.end <= c.end and c.length > hit.end - hit.start]
@@ -832,7 +840,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
                 if c0.group.deontic and _tokens(gap) <= 1:
                     deontic_inner = c0
                 elif c0.group.stance == "demand" and not c0.group.deontic and _EMBEDDED_GAP.fullmatch(gap) and (
-                    any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap)
+                    any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap) or _SUBJUNCTIVE_GAP.fullmatch(gap)
                 ):
                     outer = c0
     if governed_self and cue.group.deontic:
@@ -872,6 +880,10 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     elif placement == "relative":
         m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]))
         actors, via, atext, drop = m.actors, "relative clause", m.text, None
+    elif placement == "self" and hit.term.stance == "demand" and ctx.speaker:
+        # words that state a claim ("Crimea is Russian", "Zelensky's term has expired") are the
+        # claim of whoever is reported saying them, not of the clause's subject
+        actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
     else:
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
     if not actors:

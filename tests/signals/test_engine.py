@@ -112,6 +112,19 @@ def test_an_earlier_stance_in_the_past_perfect_yields_to_the_current_one() -> No
     assert triples(text) == {("united_states", "prisoner_exchange", "accept")}
 
 
+def test_a_demand_governs_its_subjunctive_clause() -> None:
+    assert triples("Zelensky insisted that any deal be backed by Western security guarantees.") == {("ukraine", "security_guarantees", "demand")}
+    # demands joined by "accompanied by" are a list: the first topic does not block the second
+    got = triples("Moscow has insisted that any truce be accompanied by a halt to Western arms supplies to Kyiv.")
+    assert ("russia", "military_aid", "reject") in got
+
+
+def test_a_claim_in_reported_speech_is_the_speaker_s() -> None:
+    got = triples("Lavrov also said Ukraine should hold elections, noting that Zelensky's term had expired last May.")
+    assert ("russia", "elections_leadership", "demand") in got
+    assert not any(t[0] == "ukraine" for t in got)
+
+
 def test_but_not_negates_the_first_verb_for_the_second_topic() -> None:
     got = triples("Russia agreed to a halt on strikes against energy infrastructure but not a full ceasefire.")
     assert got == {("russia", "ceasefire_partial", "accept"), ("russia", "ceasefire_full", "reject")}
