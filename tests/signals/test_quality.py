@@ -18,6 +18,7 @@ import yaml
 from extractors.signals.evaluate import (
     ARTICLES_DIR,
     GOLD_DIR,
+    HELDOUT_DIR,
     SEEDS_DIR,
     evaluate_articles,
     evaluate_labelled,
@@ -33,7 +34,8 @@ LABELLED_SHIFT_PRECISION, LABELLED_SHIFT_RECALL = 0.75, 0.55
 
 @pytest.mark.parametrize(
     ("text_dir", "gold_path"),
-    [(SEEDS_DIR, g) for g in sorted(GOLD_DIR.glob("*.yaml"))] + [(ARTICLES_DIR, g) for g in sorted((ARTICLES_DIR / "gold").glob("*.yaml"))],
+    [(SEEDS_DIR, g) for g in sorted(GOLD_DIR.glob("*.yaml"))]
+    + [(d, g) for d in (ARTICLES_DIR, HELDOUT_DIR) for g in sorted((d / "gold").glob("*.yaml"))],
     ids=lambda v: v.name if isinstance(v, Path) else "",
 )
 def test_gold_evidence_is_quoted_from_its_article(text_dir: Path, gold_path: Path) -> None:
