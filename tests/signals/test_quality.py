@@ -83,3 +83,29 @@ def test_no_position_texts_yield_nothing() -> None:
     n, fps, details = evaluate_no_position()
     assert n >= 5
     assert fps <= NO_POSITION_MAX_FALSE_POSITIVES, details
+
+
+def test_every_topic_word_match_carries_one_of_its_rule_s_keywords() -> None:
+    """The keywords are the prefilter: a sentence without one never meets the rule's
+    patterns. So a pattern that can match without a keyword is a silent miss."""
+    from extractors.signals.engine import load_ruleset
+    from extractors.signals.text import normalise, split_sentences
+
+    rs = load_ruleset()
+    texts = [p.read_text(encoding="utf-8") for d in (SEEDS_DIR, ARTICLES_DIR, HELDOUT_DIR) for p in sorted(d.glob("*.txt"))]
+    labelled = yaml.safe_load((Path(__file__).parent / "labelled" / "sentences.yaml").read_text(encoding="utf-8"))
+    texts += [item["text"] for item in labelled] + [ex["text"] for r in rs.rules for ex in r.examples["match"]]
+    missing = []
+    for sentence in (s.text for t in texts for s in split_sentences(normalise(t))):
+        low = sentence.lower()
+        fired = {
+            payload
+            for end, (word, payloads) in rs.automaton.iter(low)
+            if not (end - len(word) + 1 > 0 and low[end - len(word)].isalnum())
+            for kind, payload in payloads
+            if kind == "rule"
+        }
+        for i, rule in enumerate(rs.rules):
+            if i not in fired and (m := next((t.regex.search(sentence) for t in rule.terms if t.regex.search(sentence)), None)):
+                missing.append(f"{rule.id}: {m.group(0)!r} in {sentence[:80]!r}")
+    assert not missing, "\n".join(missing)
