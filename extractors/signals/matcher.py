@@ -101,11 +101,6 @@ class Candidates:
                     out.append((o, m))
         return out
 
-    def may_match(self, owner: object) -> bool:
-        """False when the pattern cannot match this sentence (a cheap test before matches())."""
-        key = id(owner)
-        return key in self.at or key in self.anywhere
-
     def matches(self, owner: object, regex: re.Pattern[str], lo: int = 0, hi: int | None = None) -> list[re.Match[str]]:
         """What regex.finditer(s, lo, hi) would find, trying only the candidate starts."""
         key = id(owner)

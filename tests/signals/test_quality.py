@@ -20,6 +20,7 @@ from extractors.signals.evaluate import (
     GOLD_DIR,
     HELDOUT_DIR,
     SEEDS_DIR,
+    Score,
     evaluate_articles,
     evaluate_labelled,
     evaluate_no_position,
@@ -30,6 +31,14 @@ SEED_PRECISION, SEED_RECALL = 0.87, 0.78
 ARTICLE_PRECISION, ARTICLE_RECALL = 0.83, 0.58
 LABELLED_PRECISION, LABELLED_RECALL = 0.85, 0.70
 LABELLED_SHIFT_PRECISION, LABELLED_SHIFT_RECALL = 0.75, 0.55
+NO_POSITION_MAX_FALSE_POSITIVES = 0
+
+
+def assert_floors(score: Score, precision: float, recall: float) -> None:
+    p, r, _, tp, fp, fn = score.prf()
+    detail = f"precision {p:.2f} recall {r:.2f} (tp {tp} fp {fp} fn {fn}):\n" + "\n".join(score.errors)
+    assert p >= precision, detail
+    assert r >= recall, detail
 
 
 @pytest.mark.parametrize(
@@ -49,20 +58,11 @@ def test_gold_evidence_is_quoted_from_its_article(text_dir: Path, gold_path: Pat
 
 
 def test_development_article_floors() -> None:
-    score, _ = evaluate_articles()
-    p, r, _, tp, fp, fn = score.prf()
-    detail = f"precision {p:.2f} recall {r:.2f} (tp {tp} fp {fp} fn {fn}):\n" + "\n".join(score.errors)
-    assert p >= ARTICLE_PRECISION, detail
-    assert r >= ARTICLE_RECALL, detail
-NO_POSITION_MAX_FALSE_POSITIVES = 0
+    assert_floors(evaluate_articles()[0], ARTICLE_PRECISION, ARTICLE_RECALL)
 
 
 def test_seed_gold_floors() -> None:
-    score, _ = evaluate_seeds()
-    p, r, _, tp, fp, fn = score.prf()
-    detail = f"precision {p:.2f} recall {r:.2f} (tp {tp} fp {fp} fn {fn}):\n" + "\n".join(score.errors)
-    assert p >= SEED_PRECISION, detail
-    assert r >= SEED_RECALL, detail
+    assert_floors(evaluate_seeds()[0], SEED_PRECISION, SEED_RECALL)
 
 
 def test_labelled_sentence_floors() -> None:
@@ -72,11 +72,7 @@ def test_labelled_sentence_floors() -> None:
 
 
 def test_labelled_reported_shift_floors() -> None:
-    _, shifts = evaluate_labelled()
-    p, r, _, tp, fp, fn = shifts.prf()
-    detail = f"precision {p:.2f} recall {r:.2f} (tp {tp} fp {fp} fn {fn}):\n" + "\n".join(shifts.errors)
-    assert p >= LABELLED_SHIFT_PRECISION, detail
-    assert r >= LABELLED_SHIFT_RECALL, detail
+    assert_floors(evaluate_labelled()[1], LABELLED_SHIFT_PRECISION, LABELLED_SHIFT_RECALL)
 
 
 def test_no_position_texts_yield_nothing() -> None:
