@@ -299,37 +299,37 @@ def _label(rs: RuleSet, actors: tuple[str, ...] | None, text: str | None) -> str
 def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[dict[int, list[Mention]], dict[int, set[int]], dict[int, list[tuple[int, int]]]]:
     """Actor mentions, rules whose keywords occur, and reporting verbs, per sentence."""
     starts = [s.start for s in sentences]
-    raw: dict[int, list[Mention]] = {s.index: [] for s in sentences}
+    ends = [s.start + len(s.text) for s in sentences]
+    raw: dict[int, list[Mention]] = {}
     rule_hits: dict[int, set[int]] = {}
     reports: dict[int, list[tuple[int, int]]] = {}
     n = len(low)
-    ends = [s.start + len(s.text) for s in sentences]
-    for end, (word, payloads) in rs.automaton.iter(low):
-        start = end - len(word) + 1
-        if start > 0 and low[start - 1].isalnum():
+    bisect_right = bisect.bisect_right
+    for end, (length, rule_ids, report, actor) in rs.automaton.iter(low):
+        start = end - length + 1
+        if start and low[start - 1].isalnum():
             continue
-        si = bisect.bisect_right(starts, start) - 1
+        si = bisect_right(starts, start) - 1
         if si < 0 or end >= ends[si]:
             continue
-        right_open = end + 1 < n and low[end + 1].isalnum()
-        sent = sentences[si]
-        for kind, payload in payloads:
-            if kind != "rule" and right_open:
-                continue  # aliases match whole words; keywords may be word prefixes ("negotiat")
-            if kind == "rule":
-                rule_hits.setdefault(si, set()).add(payload)
-            elif kind == "report":
-                # the bounds of the reporting-verb regex: not after [\w-], not before \w
-                if (start > 0 and low[start - 1] in "_-") or (end + 1 < n and low[end + 1] == "_"):
-                    continue
-                reports.setdefault(si, []).append((start - sent.start, end + 1 - sent.start))
+        if rule_ids:
+            got = rule_hits.get(si)
+            if got is None:
+                rule_hits[si] = set(rule_ids)
             else:
-                actors, akind, exact = payload
-                original = norm[start : end + 1]
-                if exact and not original.isupper():
-                    continue
-                raw[si].append(Mention(start - sent.start, end + 1 - sent.start, actors, akind, original))
-    mentions = {si: _longest(ms) for si, ms in raw.items()}
+                got.update(rule_ids)
+        if not (report or actor) or (end + 1 < n and low[end + 1].isalnum()):
+            continue  # aliases and reporting verbs match whole words; keywords may be word prefixes ("negotiat")
+        offset = starts[si]
+        # the bounds of the reporting-verb regex: not after [\w-], not before \w
+        if report and not ((start and low[start - 1] in "_-") or (end + 1 < n and low[end + 1] == "_")):
+            reports.setdefault(si, []).append((start - offset, end + 1 - offset))
+        if actor:
+            actors, akind, exact = actor
+            original = norm[start : end + 1]
+            if not exact or original.isupper():
+                raw.setdefault(si, []).append(Mention(start - offset, end + 1 - offset, actors, akind, original))
+    mentions = {s.index: _longest(raw[s.index]) if s.index in raw else [] for s in sentences}
     return mentions, rule_hits, reports
 
 
@@ -391,7 +391,7 @@ def _sentence_block(rs: RuleSet, s: str) -> str | None:
 
 # --- attribution ----------------------------------------------------------------------------------
 def _is_object(rs: RuleSet, s: str, m: Mention) -> bool:
-    return bool(rs.lexicon.object_marker_re.search(s[max(0, m.start - 30) : m.start]))
+    return rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start])
 
 
 def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
@@ -489,7 +489,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     window = s[lo:pos]
     for am in rs.lexicon.anaphor_re.finditer(window):
         start = lo + am.start()
-        if rs.lexicon.object_marker_re.search(s[max(0, start - 30) : start]) or any(a < start < b for a, b in relative):
+        if rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]) or any(a < start < b for a, b in relative):
             continue
         if best is None or start > best[0]:
             best = (start, "anaphor", am.group(0))

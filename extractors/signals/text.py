@@ -58,6 +58,9 @@ _STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[^\W\d_]+")
 _ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD on ASCII text
+# characters read to judge the language: about 700 words, plenty for a stopword ratio, and
+# the check runs on every article
+_LANGUAGE_SAMPLE = 4_000
 
 
 def language_problem(text: str, language: str | None = None) -> str | None:
@@ -66,7 +69,7 @@ def language_problem(text: str, language: str | None = None) -> str | None:
         code = language.strip().lower().replace("_", "-").split("-")[0]
         if code and code != "en":
             return f"language {language!r} is not English"
-    head = text[:20_000]
+    head = text[:_LANGUAGE_SAMPLE]
     if head.isascii():  # the common case: the same words, found faster, all Latin
         words = _ASCII_WORD.findall(head.lower())
         latin = len(words)

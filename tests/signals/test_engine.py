@@ -356,3 +356,19 @@ def test_candidate_starts_find_exactly_what_finditer_finds() -> None:
             assert [m.span() for m in starts.matches(o, o.regex, lo, hi)] == part, (o.regex.pattern[:60], s)
             found += len(want)
     assert found > 200
+
+
+def test_object_marker_test_agrees_with_its_regex() -> None:
+    """ObjectMarkers.ends reads the end of the text instead of searching the regex from every
+    position; over real text and random strings both must say the same."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    om = RS.lexicon.object_markers
+    text = normalise(" ".join(p.read_text(encoding="utf-8") for p in sorted((root / "seeds").glob("*.txt"))))
+    windows = [text[max(0, i - 30) : i] for i in range(len(text))]
+    rnd = random.Random(3)
+    parts = list("abcdefghijklmnopqrstuvwxyz  \"'-_") + ["with ", "the ", "to ", "called on ", "urged ", "by ", ' " ', "his ", "é "]
+    windows += ["".join(rnd.choice(parts) for _ in range(rnd.randint(0, 12))) for _ in range(50_000)]
+    assert [bool(om.regex.search(w)) for w in windows] == [om.ends(w) for w in windows]
+    assert sum(map(om.ends, windows)) > 1000

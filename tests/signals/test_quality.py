@@ -95,11 +95,10 @@ def test_every_topic_word_match_carries_one_of_its_rule_s_keywords() -> None:
     for sentence in (s.text for t in texts for s in split_sentences(normalise(t))):
         low = sentence.lower()
         fired = {
-            payload
-            for end, (word, payloads) in rs.automaton.iter(low)
-            if not (end - len(word) + 1 > 0 and low[end - len(word)].isalnum())
-            for kind, payload in payloads
-            if kind == "rule"
+            i
+            for end, keyword in rs.automaton.iter(low)
+            if not (end - keyword.length + 1 > 0 and low[end - keyword.length].isalnum())
+            for i in keyword.rules
         }
         for i, rule in enumerate(rs.rules):
             if i not in fired and (m := next((t.regex.search(sentence) for t in rule.terms if t.regex.search(sentence)), None)):
