@@ -39,6 +39,9 @@ VIA_FACTOR = {
     "carry-over": 0.85,
 }
 SHIFT_EVIDENCE_CONFIDENCE = 0.6
+# the reported shift read from a relative clause's stance and the main clause's "now" stance
+SHIFT_BACKGROUND_NOW = "shift-background-now"
+_NOW = re.compile(r"\bnow\b", re.I)
 _TOKEN = re.compile(r"[\w'-]+")
 _CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 # every _CLAUSE_BREAK match lies on one of these (matched on the lower-cased sentence, so
@@ -767,6 +770,7 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
                 decisions.append(_decide(ctx, pseudo, plain_cues, block))
                 break
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
+    _background_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     shifted = {(e.actor, e.topic) for e in shift_ev}
     ev: list[_Evidence] = []
     for d in decisions:
@@ -976,6 +980,28 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 ev.append(_Evidence(a, topic, to, ctx.sentence.index, s, sp.id, s[start:end], SHIFT_EVIDENCE_CONFIDENCE))
             break
     return traces, _dedupe_shifts(shifts), ev
+
+
+def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
+    """"Trump, who last month imposed sanctions on Russia's oil companies, is now backing a
+    phased lifting of sanctions": a stance in a relative clause (background) and another in the
+    main clause, which says "now", for the same actor and topic: a reported shift between them."""
+    s = ctx.sentence.text
+    clauses = list(_RELATIVE_CLAUSE.finditer(s))
+    if not clauses or not _NOW.search(s, clauses[0].end()):
+        return
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    kept = [d for d in decisions if d.stance and not d.dropped]
+    for old in (d for d in kept if any(m.startswith("background:") for m in d.modifiers)):
+        for new in (d for d in kept if d.topic == old.topic and not any(m.startswith("background:") for m in d.modifiers)):
+            for actor in set(old.actors) & set(new.actors):
+                if (actor, old.topic) in done or old.stance == new.stance:
+                    continue
+                done.add((actor, old.topic))
+                conf = round(min(old.confidence, new.confidence), 3)
+                shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_BACKGROUND_NOW, conf))
+                ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, SHIFT_EVIDENCE_CONFIDENCE))
+                traces.append(ShiftTrace(SHIFT_BACKGROUND_NOW, f"{old.cue} … now {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
 
 
 def _dedupe_shifts(shifts: list[ReportedShift]) -> list[ReportedShift]:

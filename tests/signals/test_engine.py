@@ -246,6 +246,9 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Moscow, which had long rejected a partial truce, said on Tuesday it was ready for an energy ceasefire.", ("russia", "ceasefire_partial", "reject", "accept")),
         # the new stance stands far into the main clause, after a relative clause of its own topic words
         ("Kyiv, which had for months rejected calls for an unconditional truce, agreed last week in Jeddah after long talks with U.S. officials to the proposal for an immediate 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
+        # a relative clause's stance, then the main clause's "now": the shift between them
+        ("Trump, who last month imposed sanctions on Russian oil companies, is now backing a phased lifting of sanctions.", ("united_states", "sanctions", "accept", "reject")),
+        ("The Kremlin, which for months had refused to deal with Kyiv, now says it is ready to sit down with a Ukrainian delegation.", ("russia", "peace_talks", "reject", "accept")),
         ("The Pentagon resumed weapons deliveries to Ukraine after a two-week pause.", ("united_states", "military_aid", "reject", "accept")),
         ("Trump backed away from his threat to impose new sanctions on Russian oil.", ("united_states", "sanctions", "conditional", "reject")),
     ],
