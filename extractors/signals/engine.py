@@ -219,6 +219,7 @@ class _Ctx:
     term_spans: list[tuple[int, int]] = field(default_factory=list)
     starts: Candidates | None = None  # built once per sentence that is analysed
     clause_hints: list[tuple[int, int]] | None = None  # see _clause_break
+    relative_clauses: list[tuple[int, int]] | None = None  # see _relative_clauses
 
 
 def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[Classification, list[SentenceTrace]]:
@@ -611,6 +612,13 @@ def _clause_break(ctx: _Ctx, a: int, b: int) -> bool:
     return bool(_CLAUSE_BREAK.search(s[a:b]))
 
 
+def _relative_clauses(ctx: _Ctx) -> list[tuple[int, int]]:
+    """Spans of the sentence's non-restrictive relative clauses (found once per sentence)."""
+    if ctx.relative_clauses is None:
+        ctx.relative_clauses = [r.span() for r in _RELATIVE_CLAUSE.finditer(ctx.sentence.text)]
+    return ctx.relative_clauses
+
+
 def _same_region(ctx: _Ctx, a: int, b: int) -> bool:
     return _in_quote(ctx.quotes, a) == _in_quote(ctx.quotes, max(a, b - 1))
 
@@ -896,7 +904,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if any(m.startswith(("negation", "hedge")) for m in mods):
         conf *= 0.92  # a reading through a negation is a little less certain
     past = _PLUPERFECT.search(s[max(0, cue.start - 40) : cue.start]) if placement == "pre" else None
-    in_relative = any(a < cue.start < b for a, b in (r.span() for r in _RELATIVE_CLAUSE.finditer(s)))
+    in_relative = any(a < cue.start < b for a, b in _relative_clauses(ctx))
     if past and (past.group(1) or in_relative):
         # "Kyiv, which had for months rejected calls for a truce, agreed ...": an earlier
         # stance, background to what the sentence reports now (a bare "had" is often only
@@ -987,8 +995,8 @@ def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftT
     phased lifting of sanctions": a stance in a relative clause (background) and another in the
     main clause, which says "now", for the same actor and topic: a reported shift between them."""
     s = ctx.sentence.text
-    clauses = list(_RELATIVE_CLAUSE.finditer(s))
-    if not clauses or not _NOW.search(s, clauses[0].end()):
+    clauses = _relative_clauses(ctx)
+    if not clauses or not _NOW.search(s, clauses[0][1]):
         return
     done = {(sh.actor, sh.topic) for sh in shifts}
     kept = [d for d in decisions if d.stance and not d.dropped]
