@@ -851,7 +851,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
             if c0.end <= cue.start and c0 is not cue and _tokens(gap) <= 4 and c0.group.placement == "pre":
                 if c0.group.deontic and _tokens(gap) <= 1:
                     deontic_inner = c0
-                elif c0.group.stance == "demand" and not c0.group.deontic and _EMBEDDED_GAP.fullmatch(gap) and (
+                elif c0.group.embeds and _EMBEDDED_GAP.fullmatch(gap) and (
                     any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap) or _SUBJUNCTIVE_GAP.fullmatch(gap)
                 ):
                     outer = c0
@@ -866,7 +866,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if stance is None:
         return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
     if outer is not None:
-        new = "reject" if stance == "reject" else "demand"
+        new = "reject" if stance == "reject" else outer.group.stance
         mods.append(f"inside {s[outer.start : outer.end]!r}: {stance} -> {new}")
         stance, cue_text = new, f"{s[outer.start : outer.end]} … {cue_text}"
     if hit.term.polarity == "inverse" or (governed_self and hit.term.stance == "reject"):

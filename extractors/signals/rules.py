@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
+from extractors.signals.inflect import keyword_forms, widen
 from extractors.signals.matcher import PrefixTable
 from extractors.signals.model import ACTORS, STANCES, TOPICS
 from redline.errors import RuleError
@@ -81,6 +82,9 @@ class CueGroup:
     deontic: bool
     regex: re.Pattern[str]
     source: str  # "lexicon" or a rule id
+    # the cue takes a clause with its own subject ("wants Kyiv to ...", "demanded that Kyiv ..."):
+    # that subject is not the holder, the cue's own subject is
+    embeds: bool = False
     # every match starts with one of these 3-character strings (None: could start with anything);
     # lets the engine skip a group whose regex cannot match a sentence without scanning it
     prefixes: frozenset[str] | None = None
@@ -296,7 +300,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-01.6"
+ENGINE_REVISION = "2026-12-02.1"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -490,6 +494,7 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
         deontic=bool(g.get("deontic", False)),
         regex=_alternation(pats, f"{where} ({stance})"),
         source=source,
+        embeds=bool(g.get("embeds", stance == "demand" and not g.get("deontic", False))),
         prefixes=best_prefixes("|".join(f"(?:{p})" for p in pats)),
     )
 
@@ -548,13 +553,13 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     terms: list[Term] = []
     for key, polarity in (("terms", "plain"), ("inverse_terms", "inverse")):
         for p in patterns.get(key) or []:
-            q = quote_transparent(p) if isinstance(p, str) else p
+            q = quote_transparent(widen(p)) if isinstance(p, str) else p
             terms.append(Term(_compile(q, f"{where}: patterns.{key}"), polarity, None, best_prefixes(q)))
     for stance, plist in (patterns.get("self_stance") or {}).items():
         if stance not in STANCES:
             raise RuleError(f"{where}: patterns.self_stance: unknown stance {stance!r}")
         for p in plist or []:
-            q = quote_transparent(p) if isinstance(p, str) else p
+            q = quote_transparent(widen(p)) if isinstance(p, str) else p
             terms.append(Term(_compile(q, f"{where}: patterns.self_stance.{stance}"), "self", stance, best_prefixes(q)))
     if not terms:
         raise RuleError(f"{where}: patterns need at least one of terms, inverse_terms, self_stance")
@@ -574,9 +579,18 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     return Rule(
         id=rid, title=str(raw["title"]), status=raw["status"], topic=topic,
         description=str(raw["description"]).strip(), provenance=raw["provenance"],
-        keywords=tuple(k.strip().lower() for k in kws), terms=tuple(terms), cues=tuple(cues),
+        keywords=_with_forms(k.strip().lower() for k in kws), terms=tuple(terms), cues=tuple(cues),
         unless=unless_re, confidence=float(conf), examples=raw["examples"], file=file,
     )
+
+
+def _with_forms(keywords: Any) -> tuple[str, ...]:
+    """The keywords and the inflected forms the prefilter needs for them (see inflect.py)."""
+    out: dict[str, None] = {}
+    for k in keywords:
+        out[k] = None
+        out.update(dict.fromkeys(keyword_forms(k)))
+    return tuple(out)
 
 
 def _check_examples(ex: Any, where: str, topic: str) -> None:

@@ -74,8 +74,11 @@ def test_carry_over_is_explained() -> None:
     assert d.actors == ("ukraine",) and d.actor_via == "carry-over" and "Zelensky" in (d.actor_text or "")
 
 
-def test_object_is_not_the_actor_and_urging_is_a_demand() -> None:
-    assert triples("Zelensky urged Putin to accept the 30-day ceasefire.") == {("ukraine", "ceasefire_full", "demand")}
+def test_object_is_not_the_actor_and_urging_is_advocacy() -> None:
+    # ANNOTATION.md: urging, calling for, pushing for and seeking are accept; a condition is demand
+    assert triples("Zelensky urged Putin to accept the 30-day ceasefire.") == {("ukraine", "ceasefire_full", "accept")}
+    assert triples("Moscow wants Kyiv to give up its bid to join NATO.") == {("russia", "nato_membership", "reject")}
+    assert triples("European leaders called for an immediate and unconditional ceasefire.") == {("europe", "ceasefire_full", "accept")}
     assert triples("Trump demanded that Kyiv accept the territorial terms of the plan.") == {("united_states", "territory", "demand")}
 
 
