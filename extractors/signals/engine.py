@@ -77,6 +77,8 @@ _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|wa
 _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
+# a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
+_PARTIAL_QUOTE = re.compile(r"\w\s*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 
 
@@ -464,6 +466,8 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     """(actors, via, text, dropped) for the subject of a cue starting at `pos`."""
     rs, s = ctx.rs, ctx.sentence.text
     region = _in_quote(ctx.quotes, pos)
+    if region and _PARTIAL_QUOTE.search(s, 0, region[0]) and not ctx.rs.lexicon.reporting_re.search(s[max(0, region[0] - 14) : region[0]]):
+        region = None  # 'Trump wrote that Putin "doesn't want ...': the clause runs on into the quote
     lo = region[0] if region else 0
     if not region:  # outside quotes: do not look back into a quote
         for _, b in ctx.quotes:
