@@ -36,7 +36,7 @@ INVERT = {"accept": "reject", "demand": "reject", "reject": "accept", "condition
 VIA_FACTOR = {
     "subject": 1.0, "passive agent": 1.0, "metonym": 0.95, "role": 0.95, "group": 0.95,
     "speaker": 0.95, "reported speech": 0.95, "relative clause": 0.9, "according to": 0.9,
-    "carry-over": 0.85,
+    "carry-over": 0.85, "proposer": 0.9, "accused": 0.9, "document": 0.9,
 }
 SHIFT_EVIDENCE_CONFIDENCE = 0.6
 # the reported shift read from a relative clause's stance and the main clause's "now" stance
@@ -48,7 +48,6 @@ _CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|\bbut\b|\bwhile\b|\bwhereas\b|\balth
 # the regex engine can skip ahead by first character): a cheap test before the exact one
 _CLAUSE_HINT = re.compile(r";|but|while|whereas|although|though|however|if|unless|because|before|when|once| - ")
 _ACCORDING = re.compile(r"\baccording to (?:the )?$", re.I)
-_PRONOUN_OBJECT = re.compile(r"\b(?:it|this|that|them|the idea|the proposal|the plan|the offer|the initiative|such a deal|such a plan)\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I)
 _OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:|\b(?:accompanied|coupled|combined|paired) (?:by|with)\b|\b(?:along|together) with\b|\b(?:tied|linked) to\b", re.I)
 _PURPOSE_CUE = re.compile(r"red line|condition", re.I)
@@ -77,6 +76,7 @@ _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|wa
 _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
+_THE = re.compile(r"(?:the\s+)?", re.I)
 # a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
 _PARTIAL_QUOTE = re.compile(r"\w\s*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
@@ -244,6 +244,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
     mentions, rule_hits, reports = _scan(rs, norm, low, sentences)
 
     state = _State()
+    grammar = rs.lexicon.grammar
     prev_hit: _TermHit | None = None
     prev_age = 0
     evidence: list[_Evidence] = []
@@ -273,7 +274,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         shift_traces: list[ShiftTrace] = []
         note = None
         carried = None
-        if not hits and prev_hit is not None and _PRONOUN_OBJECT.search(sent.text):
+        if not hits and prev_hit is not None and grammar.back_reference.search(sent.text):
             carried = prev_hit  # "... a 30-day ceasefire." "We support it, but ..."
         if hits or carried:
             note = _sentence_block(rs, sent.text)
@@ -481,6 +482,11 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     for m in ctx.mentions:
         if lo <= m.start and m.end < pos and _POSSESSOR.fullmatch(s, m.end, pos):
             return _coordinated(s, ctx.mentions, m), _via(m), m.text, None
+    acc = rs.lexicon.grammar.accusation.search(s, lo, pos)
+    if acc:  # "Kallas accused Putin of stalling on ...": the accused holds the stance
+        accused = [m for m in ctx.mentions if acc.start(1) <= m.start and m.end <= acc.end(1)]
+        if accused:
+            return _coordinated(s, ctx.mentions, accused[-1]), "accused", accused[-1].text, None
     relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
     best: tuple[int, str, Any] | None = None
     for m in ctx.mentions:
@@ -768,13 +774,16 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
         extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
         if extra:
             decisions.append(extra)
+        proposer = _proposer_decision(ctx, hit, block, decisions[-1])
+        if proposer:
+            decisions.append(proposer)
     # "we support it": a pronoun right after a cue stands for a topic named without a cue
     # in this sentence, or for the single topic of the previous sentence
     uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if d.dropped and d.dropped.startswith("no stance")]
     sources = uncued or ([carried] if carried else [])
     if sources and len({h.rule.topic for h in sources}) == 1:
         src = sources[0]
-        for pm in _PRONOUN_OBJECT.finditer(s):
+        for pm in rs.lexicon.grammar.back_reference.finditer(s):
             if any(a <= pm.start() < b for a, b in ctx.term_spans):
                 continue
             if any(c.end <= pm.start() and _tokens(s[c.end : pm.start()]) <= 1 and c.group.placement == "pre" for c in plain_cues):
@@ -816,6 +825,40 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
                                     stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
             return None
     return None
+
+
+def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
+    """The other party of a proposal: "Putin rejected Trump's proposal for a truce", "the
+    U.S.-backed ceasefire", "a ceasefire proposed by Washington" also give the proposer the
+    proposal's stance (accept; demand for a demand noun). Word lists: lexicon/grammar.yaml."""
+    if block or hit.term.polarity == "self":
+        return None
+    g, s = ctx.rs.lexicon.grammar, ctx.sentence.text
+    found: tuple[Mention, str, str] | None = None
+    for m in ctx.mentions:
+        if m.end <= hit.start and hit.start - m.end <= 90 and not _in_quote(ctx.quotes, m.start):
+            if g.proposer_before_demand.fullmatch(s, m.end, hit.start):
+                found = (m, "demand", "proposal's possessor")
+            elif g.proposer_before.fullmatch(s, m.end, hit.start):
+                found = (m, "accept", "proposal's possessor")
+    if found is None:
+        for pattern, stance in ((g.proposer_after, "accept"), (g.proposer_after_demand, "demand")):
+            am = pattern.match(s, hit.end)
+            if am:
+                m = next((m for m in ctx.mentions if m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
+                if m is not None:
+                    found = (m, stance, "agent of the proposal")
+                    break
+    if found is None:
+        return None
+    m, stance, via = found
+    if set(m.actors) <= set(first.actors) or ctx.rs.lexicon.hypothetical_cue_re.search(s[max(0, m.start - 60) : m.start]):
+        return None
+    if hit.term.polarity == "inverse":
+        stance = INVERT[stance]
+    conf = hit.rule.confidence * 0.85 * VIA_FACTOR["proposer"]
+    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[m.start : m.end], stance, stance,
+                    _coordinated(s, ctx.mentions, m), via, m.text, (), round(conf, 3), None)
 
 
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:

@@ -274,6 +274,25 @@ class Lexicon:
     # the reporting verbs as lower-case words when all are plain words (found by the
     # Aho-Corasick pass over the whole text); None: they are run as a regex per sentence
     reporting_words: tuple[str, ...] | None = None
+    grammar: Grammar | None = None
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The attribution readings' word lists (lexicon/grammar.yaml), compiled once."""
+
+    # after an actor mention, up to the topic words: "'s proposal for a", "-backed", " offer of"
+    proposer_before: re.Pattern[str]
+    proposer_before_demand: re.Pattern[str]
+    # after the topic words, up to an actor mention: ", one initially proposed by "
+    proposer_after: re.Pattern[str]
+    proposer_after_demand: re.Pattern[str]
+    # "accused Putin of ", ending right where the cue starts; group 1 holds the accused
+    accusation: re.Pattern[str]
+    back_reference: re.Pattern[str]
+    # a document noun phrase, and an authoring verb before one
+    document: re.Pattern[str]
+    authored: re.Pattern[str]
 
 
 @dataclass
@@ -446,6 +465,57 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         any_shift=re.compile("|".join(f"(?:{sp.regex.pattern})" for sp in shifts) or "(?!)", re.I),
         reporting_words=_plain_words(mods.get("reporting_verbs")),
         reporting_prefixes=best_prefixes("|".join(f"(?:{p})" for p in mods.get("reporting_verbs") or [])),
+        grammar=_grammar(docs.get("grammar.yaml")),
+    )
+
+
+def _grammar(doc: Any) -> Grammar:
+    """Compile lexicon/grammar.yaml (see the comments there for what each list does)."""
+    if not isinstance(doc, dict):
+        raise RuleError("grammar.yaml: missing or not a mapping")
+
+    def alt(*keys: str) -> str:
+        node: Any = doc
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if not isinstance(node, list) or not node:
+            raise RuleError(f"grammar.yaml: {'.'.join(keys)}: expected a non-empty list")
+        return "(?:" + "|".join(f"(?:{w})" for w in sorted(map(str, node), key=len, reverse=True)) + ")"
+
+    nouns, demand_nouns = alt("proposal", "nouns"), alt("proposal", "demand_nouns")
+    adverbs = alt("proposal", "adverbs")
+    # "new", "30-day", "revised" between possessor and noun; never a function word ("as a condition")
+    mods = r"(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}?"
+    to_topic = r"\s+(?:for|of|to|on)\s+(?:[\w'-]+\s+){0,4}?"
+
+    def before(noun_alt: str) -> re.Pattern[str]:
+        return re.compile(
+            rf"(?:(?:'s|s')?\s+{mods}{noun_alt}{to_topic}|-{alt('proposal', 'hyphenated')}\s+(?:[\w'-]+\s+){{0,3}}?)",
+            re.I,
+        )
+
+    def after(verbs: str) -> re.Pattern[str]:
+        return re.compile(
+            rf"\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|first|as)\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
+            re.I,
+        )
+
+    dets = alt("back_reference", "determiners")
+    back_nouns = alt("back_reference", "nouns")
+    pronouns = alt("back_reference", "pronouns")
+    doc_nouns = alt("documents", "nouns")
+    numbered = str((doc.get("documents") or {}).get("numbered") or r"\d+-point")
+    return Grammar(
+        proposer_before=before(nouns),
+        proposer_before_demand=before(demand_nouns),
+        proposer_after=after(alt("proposal", "by_agent")),
+        proposer_after_demand=after(alt("proposal", "demanded_by_agent")),
+        accusation=re.compile(rf"\b{alt('accusation_verbs')}\s+((?:[\w.'-]+\s+){{1,5}}?)(?:of|for)\s+(?:[\w'-]+\s+){{0,2}}?$", re.I),
+        back_reference=re.compile(
+            rf"\b(?:{dets}\s+(?:[\w-]+\s+)?{back_nouns}|{pronouns})\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I
+        ),
+        document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
+        authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
 
 
