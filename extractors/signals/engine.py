@@ -77,6 +77,11 @@ _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _THE = re.compile(r"(?:the\s+)?", re.I)
+_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
+# between an actor and a document noun: "'s", "-drafted", a few words ("U.S. peace")
+_DOC_PREFIX = re.compile(r"(?:'s|s')?(?:-[a-z]+)?\s+(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}", re.I)
+# a document named again: "the plan", "this draft"
+_DOC_DETERMINER = re.compile(r"\b(?:the|this|that|these)\s+(?:[\w-]+\s+){0,2}$", re.I)
 # a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
 _PARTIAL_QUOTE = re.compile(r"\w\s*$")
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
@@ -168,6 +173,8 @@ class _State:
     salient_text: str | None = None
     salient_index: int = -1
     in_quote: bool = False
+    document_author: tuple[str, ...] | None = None  # who wrote "the plan" named earlier
+    document_author_text: str | None = None
     quote_speaker: tuple[str, ...] | None = None
     last_quote_speaker: tuple[str, ...] | None = None
     last_quote_index: int = -2
@@ -252,6 +259,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
     traces: list[SentenceTrace] = []
     for sent in sentences:
         sm = mentions[sent.index]
+        sm = _with_documents(rs, sent.text, sm, state)
         hits = rule_hits.get(sent.index)
         if '"' in sent.text or state.in_quote:
             quotes, ends_in_quote = _quote_spans(sent.text, state.in_quote)
@@ -340,6 +348,57 @@ def _scan(rs: RuleSet, norm: str, low: str, sentences: list[Sentence]) -> tuple[
     return mentions, rule_hits, reports
 
 
+def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State) -> list[Mention]:
+    """`mentions` plus "the plan", "the draft", "the 28-point plan" as mentions of the
+    document's author (ANNOTATION.md: a plan speaks for whoever authored or tabled it).
+    The author is a possessor or actor word right before the noun ("Washington's plan", "the
+    U.S. draft", kept as that actor's own mention), the agent of "drafted by X", the subject
+    of "X drafted a plan", or else the author of the last such document in the article."""
+    g = rs.lexicon.grammar
+    added: list[Mention] = []
+    for dm in g.document.finditer(s):
+        a, b = dm.span()
+        before = [m for m in mentions if m.end <= a and _DOC_PREFIX.fullmatch(s, m.end, a)]
+        if before:  # "the U.S. plan", "Trump's 28-point plan": the author is named right there
+            m = before[-1]
+            state.document_author, state.document_author_text = _coordinated(s, mentions, m), m.text
+            continue
+        actors, text = None, None
+        am = g.proposer_after.match(s, b)
+        agent = next((m for m in mentions if am and m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
+        if agent is not None:  # "the plan, drafted by Witkoff and Dmitriev, ...": the plan is their mention
+            actors = _coordinated_after(s, mentions, agent)
+            state.document_author, state.document_author_text = actors, agent.text
+            added.append(Mention(a, b, actors, "document", f"{dm.group(0)} (= {agent.text})"))
+            continue
+        else:
+            verb = g.authored.search(s, 0, a)
+            subj = [m for m in mentions if verb and m.end <= verb.start() and not _is_object(rs, s, m)]
+            if subj:
+                actors, text = _coordinated(s, mentions, subj[-1]), subj[-1].text
+        if actors:
+            state.document_author, state.document_author_text = actors, text
+            continue  # the sentence names the author itself
+        if state.document_author and _DOC_DETERMINER.search(s, max(0, a - 12), a) and not any(m.start < b and a < m.end for m in mentions):
+            added.append(Mention(a, b, state.document_author, "document", f"{dm.group(0)} (= {state.document_author_text})"))
+    if not added:
+        return mentions
+    return sorted([*mentions, *added], key=lambda m: m.start)
+
+
+def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
+    """Actors of m plus any joined to it after it ("by Witkoff and Dmitriev")."""
+    actors = list(m.actors)
+    idx = mentions.index(m)
+    while idx + 1 < len(mentions):
+        nxt = mentions[idx + 1]
+        if not re.fullmatch(r"\s*(?:,|,? and|,? as well as|,? with)\s*(?:the\s+)?", s[mentions[idx].end : nxt.start]):
+            break
+        actors += [a for a in nxt.actors if a not in actors]
+        idx += 1
+    return tuple(actors)
+
+
 def _longest(ms: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in sorted(ms, key=lambda m: (m.start, -(m.end - m.start))):
@@ -397,8 +456,18 @@ def _sentence_block(rs: RuleSet, s: str) -> str | None:
 
 
 # --- attribution ----------------------------------------------------------------------------------
-def _is_object(rs: RuleSet, s: str, m: Mention) -> bool:
-    return rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start])
+def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None = None) -> bool:
+    """Is m an object ("told Trump", "by Moscow")? With `mentions`, also a mention joined by
+    "and" to an object ("drafted by Witkoff and Dmitriev")."""
+    if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+        return True
+    if mentions:
+        earlier = [p for p in mentions if p.end <= m.start]
+        while earlier and _AND_JOIN.fullmatch(s, earlier[-1].end, m.start):
+            m = earlier.pop()
+            if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+                return True
+    return False
 
 
 def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
@@ -419,7 +488,7 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
 
 
 def _via(m: Mention) -> str:
-    return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group"}[m.kind]
+    return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group", "document": "document"}[m.kind]
 
 
 class _Span(tuple):
@@ -496,7 +565,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
-        if _is_object(rs, s, m) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
+        if _is_object(rs, s, m, ctx.mentions) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
             continue  # an object; but "with Trump promising to" makes Trump the subject
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)
