@@ -78,6 +78,9 @@ class Report:
     at: datetime
     backlog: bool
     reported_from: str | None = None  # a reported shift's own "from" stance, if it names one
+    # the article was folded before under another rule-set version (`redline reclassify`):
+    # what changes now is a new reading of old news, never news itself
+    reread: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -258,6 +261,8 @@ class _Folder:
         sid = shift_id_for(r.actor, r.topic, r.stance, r.article_id)
         if r.backlog:
             alert_state = "backlog"
+        elif r.reread:
+            alert_state = "reclassified"
         elif r.at < self.now - timedelta(hours=self.cfg.max_age_hours):
             alert_state = "stale"
         elif kind == "new" and not self.cfg.alert_on_new:
@@ -317,14 +322,22 @@ WITH art AS (
            bool_or(backlog) AS backlog
     FROM core.articles WHERE article_id IN (SELECT article_id FROM _shift_units)
     GROUP BY article_id
+), reread AS (
+    -- folded before under another rule-set version: a re-classification, not news
+    SELECT u.article_id, u.ruleset_version,
+           EXISTS (SELECT 1 FROM core.shift_processed sp
+                   WHERE sp.article_id = u.article_id AND sp.ruleset_version <> u.ruleset_version) AS reread
+    FROM _shift_units u
 )
 SELECT p.article_id, p.actor, p.topic, p.stance, p.confidence, p.evidence, p.ruleset_version,
-       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from
+       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from, rr.reread
 FROM core.positions p JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
+JOIN reread rr USING (article_id, ruleset_version)
 UNION ALL
 SELECT r.article_id, r.actor, r.topic, r.to_stance, r.confidence, r.evidence, r.ruleset_version,
-       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance
+       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance, rr.reread
 FROM core.reported_shifts r JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
+JOIN reread rr USING (article_id, ruleset_version)
 """
 
 

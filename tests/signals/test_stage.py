@@ -113,3 +113,40 @@ def test_reclassify_cli_runs_and_publishes_read_copy(make_config, capsys: pytest
     assert "0 article(s) classified" in capsys.readouterr().out
     assert main(["--config", str(path), "reclassify", "--all"]) == 0
     assert "1 article(s) classified" in capsys.readouterr().out
+
+
+def test_shifts_caused_by_reclassify_do_not_alert_as_news(tmp_path: Path, make_config) -> None:
+    """A rule change re-reads old articles; the stances it changes are a new reading, not news.
+    A new article with the same change still alerts (so the test can fail)."""
+    from extractors.signals.rules import DEFAULT_LEXICON_DIR
+    from extractors.signals.rules import load_ruleset as load_with_lexicon
+    from redline.shifts import detect_shifts
+
+    _, cfg = make_config(alerts={"hysteresis": {"min_confidence": 0.3}})  # one report establishes a stance
+    wh = Warehouse(cfg.warehouse)
+    old = load_with_lexicon(DEFAULT_RULES_DIR, DEFAULT_LEXICON_DIR)
+    # the "new rules": the plainest reject cue now reads as conditional
+    lex = tmp_path / "lexicon"
+    shutil.copytree(DEFAULT_LEXICON_DIR, lex)
+    stances = (lex / "stances.yaml").read_text(encoding="utf-8")
+    (lex / "stances.yaml").write_text(stances.replace("  - stance: reject\n    strength: 1.0\n    placement: pre", "  - stance: conditional\n    strength: 1.0\n    placement: pre", 1), encoding="utf-8")
+    new = load_with_lexicon(DEFAULT_RULES_DIR, lex)
+    assert new.version != old.version
+
+    text = "Moscow rejected the 30-day ceasefire on Thursday, Kremlin spokesman Dmitry Peskov said."
+    add_articles(wh, {"a1": text, "a0": "Moscow rejected the 30-day ceasefire, Peskov told reporters."})
+    classify_pending(wh, ruleset=old)
+    detect_shifts(wh, cfg)
+    assert rows(wh, "SELECT stance FROM core.position_state WHERE actor = 'russia' AND topic = 'ceasefire_full'") == [("reject",)]
+
+    classify_pending(wh, ruleset=new, reclassify_all=True)
+    again = detect_shifts(wh, cfg)
+    states = rows(wh, "SELECT to_stance, alert_state FROM core.shifts WHERE to_stance = 'conditional'")
+    assert states and all(s == "reclassified" for _, s in states), states
+    assert again.alertable == 0
+
+    # a fresh article whose reading (accept) differs from the state (conditional): that is news
+    add_articles(wh, {"a2": "Moscow accepted the 30-day ceasefire on Friday, Peskov said."})
+    classify_pending(wh, ruleset=old, article_ids=["a2"])
+    fresh = detect_shifts(wh, cfg)
+    assert fresh.alertable == 1
