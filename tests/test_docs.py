@@ -61,3 +61,19 @@ def test_every_public_view_and_its_columns_are_documented(tmp_path: Path) -> Non
 def test_readme_tells_analysts_which_file_to_open() -> None:
     assert "duckdb -readonly data/redline.read.duckdb" in README
     assert Config().read_copy.name == "redline.read.duckdb"
+
+
+def test_ontology_lists_every_vocabulary_id_and_links_the_labelling_guide() -> None:
+    """docs/ontology.md's actor sections, topic table and stance table name exactly the ids
+    of extractors/vocabulary.yaml, in its order, and point to the labelling convention."""
+    import re
+
+    from extractors.signals.model import ACTORS, STANCES, TOPICS
+
+    text = (ROOT / "docs" / "ontology.md").read_text(encoding="utf-8")
+    assert re.findall(r"^### `([a-z_]+)` \(", text, re.M) == list(ACTORS)
+    topic_rows = re.findall(r"^\| `([a-z_]+)` \| [^|]*proposition|^\| `([a-z_]+)` \|", text, re.M)
+    ids = [a or b for a, b in topic_rows]
+    assert [i for i in ids if i in TOPICS] == list(TOPICS)
+    assert [i for i in ids if i in STANCES] == list(STANCES)
+    assert "annotation.md" in text and (ROOT / "docs" / "annotation.md").is_file()

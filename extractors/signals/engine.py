@@ -298,7 +298,8 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             if prev_age > 1:
                 prev_hit = None
         if trace:
-            traces.append(SentenceTrace(sent.index, sent.text, bool(hits), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
+            # a sentence read through a back reference ("rejected the proposal") is shown too
+            traces.append(SentenceTrace(sent.index, sent.text, bool(hits) or bool(decisions), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
     positions = _aggregate(evidence)
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces

@@ -58,6 +58,9 @@ def forms(word: str) -> tuple[str, ...]:
         for lemma in lemminflect.getAllLemmasOOV(w, upos="NOUN").get("NOUN", ()):
             for fs in lemminflect.getAllInflectionsOOV(lemma, upos="NOUN").values():
                 out.update(f.lower() for f in fs if f.isalpha())
+    # forms that do not share the word's first two letters are another word's ("real" ->
+    # "rial", a currency): drop them; the irregular verbs that would need them are cues
+    out = {f for f in out if f[:2] == w[:2]}
     return tuple(sorted(out, key=lambda f: (-len(f), f)))
 
 
@@ -78,7 +81,7 @@ def widen(pattern: str) -> str:
             out.append(pattern[i:j])
             i = j
         elif pattern.startswith(("(?<=", "(?<!"), i):
-            j = _group_end(pattern, i)  # a look-behind must keep a fixed width
+            j = group_end(pattern, i)  # a look-behind must keep a fixed width
             out.append(pattern[i:j])
             i, after_lookbehind = j, True
         elif pattern.startswith("(?P<", i):
@@ -128,7 +131,8 @@ def _class_end(p: str, i: int) -> int:
     return j + 1
 
 
-def _group_end(p: str, i: int) -> int:
+def group_end(p: str, i: int) -> int:
+    """The index just past the group that opens at p[i]."""
     depth, j = 0, i
     while j < len(p):
         if p[j] == "\\":

@@ -4,25 +4,32 @@ shifts stage: change it only together with warehouse migrations and their reader
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-ACTORS = ("russia", "ukraine", "united_states", "europe")
-TOPICS = (
-    "ceasefire_full",
-    "ceasefire_partial",
-    "peace_talks",
-    "nato_membership",
-    "neutrality",
-    "territory",
-    "demilitarization",
-    "foreign_troops",
-    "security_guarantees",
-    "military_aid",
-    "sanctions",
-    "elections_leadership",
-    "prisoner_exchange",
-    "root_causes",
-)
-STANCES = ("accept", "reject", "demand", "conditional")
+import yaml
+
+# The vocabulary's one source: extractors/vocabulary.yaml (ids, labels, propositions).
+VOCABULARY_FILE = Path(__file__).resolve().parent.parent / "vocabulary.yaml"
+
+
+def _vocabulary() -> dict[str, Any]:
+    doc = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    for key in ("actors", "topics", "stances"):
+        if not isinstance(doc.get(key), list) or not all(isinstance(e, dict) and e.get("id") for e in doc[key]):
+            raise ValueError(f"{VOCABULARY_FILE}: {key}: expected a list of entries with an id")
+    return doc
+
+
+VOCABULARY = _vocabulary()
+ACTORS: tuple[str, ...] = tuple(e["id"] for e in VOCABULARY["actors"])
+TOPICS: tuple[str, ...] = tuple(e["id"] for e in VOCABULARY["topics"])
+STANCES: tuple[str, ...] = tuple(e["id"] for e in VOCABULARY["stances"])
+ACTOR_LABELS: dict[str, str] = {e["id"]: str(e["label"]) for e in VOCABULARY["actors"]}
+# how alert messages name them: "The United States on a full ceasefire: reject -> conditional"
+ACTOR_ALERT_LABELS: dict[str, str] = {e["id"]: str(e.get("in_alerts") or e["label"]) for e in VOCABULARY["actors"]}
+TOPIC_ALERT_LABELS: dict[str, str] = {e["id"]: str(e["in_alerts"]) for e in VOCABULARY["topics"]}
+TOPIC_PROPOSITIONS: dict[str, str] = {e["id"]: str(e["proposition"]) for e in VOCABULARY["topics"]}
 
 
 @dataclass(frozen=True)

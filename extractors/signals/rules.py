@@ -18,9 +18,9 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
-from extractors.signals.inflect import keyword_forms, widen
+from extractors.signals.inflect import group_end, keyword_forms, widen
 from extractors.signals.matcher import PrefixTable
-from extractors.signals.model import ACTORS, STANCES, TOPICS
+from extractors.signals.model import ACTOR_LABELS, ACTORS, STANCES, TOPICS
 from redline.errors import RuleError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +53,10 @@ def quote_transparent(pattern: str) -> str:
         if c == "\\":
             out.append(pattern[i : i + 2])
             i += 2
+        elif pattern.startswith(("(?<=", "(?<!"), i):  # a look-behind must keep a fixed width
+            j = group_end(pattern, i)
+            out.append(pattern[i:j])
+            i = j
         elif c == "[":
             j = i + 1
             if j < n and pattern[j] == "^":
@@ -319,7 +323,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.1"
+ENGINE_REVISION = "2026-12-02.2"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -407,7 +411,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         where = f"actors.yaml: actor {actor!r}"
         if actor not in ACTORS:
             raise RuleError(f"{where}: unknown actor id (known: {', '.join(ACTORS)})")
-        labels[actor] = str(spec.get("label") or actor)
+        labels[actor] = ACTOR_LABELS[actor]  # labels come from extractors/vocabulary.yaml
         for kind, key in (("name", "names"), ("metonym", "metonyms"), ("role", "roles")):
             for alias in spec.get(key) or []:
                 _add_alias(aliases, str(alias), (actor,), kind, where)

@@ -16,28 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote, urlsplit
 
-ACTOR_LABELS = {
-    "russia": "Russia",
-    "ukraine": "Ukraine",
-    "united_states": "The United States",
-    "europe": "Europe",
-}
-TOPIC_LABELS = {
-    "ceasefire_full": "a full ceasefire",
-    "ceasefire_partial": "a partial ceasefire",
-    "peace_talks": "peace talks",
-    "nato_membership": "Ukraine joining NATO",
-    "neutrality": "Ukrainian neutrality",
-    "territory": "ceding occupied territory",
-    "demilitarization": "limits on Ukraine's military",
-    "foreign_troops": "foreign troops in Ukraine",
-    "security_guarantees": "security guarantees for Ukraine",
-    "military_aid": "military aid to Ukraine",
-    "sanctions": "sanctions on Russia",
-    "elections_leadership": "Ukrainian elections and leadership",
-    "prisoner_exchange": "a prisoner exchange",
-    "root_causes": "the war's \"root causes\"",
-}
+from extractors.signals.model import ACTOR_ALERT_LABELS, TOPIC_ALERT_LABELS
+
+# the vocabulary's one source (extractors/vocabulary.yaml)
+ACTOR_LABELS = ACTOR_ALERT_LABELS
+TOPIC_LABELS = TOPIC_ALERT_LABELS
 KIND_LABELS = {"reported": "reported shift", "observed": "observed shift", "new": "first position seen"}
 
 HTML = "html"

@@ -125,6 +125,17 @@ def test_version_changes_when_a_rule_changes(tmp_path: Path) -> None:
     assert load_ruleset(d).version != v1
 
 
-def test_vocabulary_ids_are_the_issue_s() -> None:
-    assert ACTORS == ("russia", "ukraine", "united_states", "europe")
-    assert STANCES == ("accept", "reject", "demand", "conditional")
+def test_the_vocabulary_has_one_source_that_every_consumer_reads() -> None:
+    """extractors/vocabulary.yaml feeds model.py, the lexicon's labels and the alert labels;
+    the rule files may name only its ids, and every id has a rule file."""
+    from extractors.signals.model import VOCABULARY_FILE
+    from redline.alerts.render import actor_label, topic_label
+
+    doc = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    assert ACTORS == tuple(e["id"] for e in doc["actors"])
+    assert STANCES == tuple(e["id"] for e in doc["stances"])
+    rs = load_ruleset()
+    assert rs.lexicon.labels == {e["id"]: e["label"] for e in doc["actors"]}
+    assert {actor_label(e["id"]) for e in doc["actors"]} == {e["in_alerts"] for e in doc["actors"]}
+    assert {topic_label(e["id"]) for e in doc["topics"]} == {e["in_alerts"] for e in doc["topics"]}
+    assert {r.topic for r in rs.rules} == {e["id"] for e in doc["topics"]}
