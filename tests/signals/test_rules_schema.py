@@ -132,8 +132,8 @@ def test_the_vocabulary_has_one_source_that_every_consumer_reads() -> None:
     from redline.alerts.render import actor_label, topic_label
 
     doc = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
-    assert ACTORS == tuple(e["id"] for e in doc["actors"])
-    assert STANCES == tuple(e["id"] for e in doc["stances"])
+    assert tuple(e["id"] for e in doc["actors"]) == ACTORS
+    assert tuple(e["id"] for e in doc["stances"]) == STANCES
     rs = load_ruleset()
     assert rs.lexicon.labels == {e["id"]: e["label"] for e in doc["actors"]}
     assert {actor_label(e["id"]) for e in doc["actors"]} == {e["in_alerts"] for e in doc["actors"]}
