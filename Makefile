@@ -22,6 +22,7 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m extractors.signals.evaluate
+	$(BIN)/python -m redline.grounding
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
