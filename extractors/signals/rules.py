@@ -297,6 +297,7 @@ class Grammar:
     # a document noun phrase, and an authoring verb before one
     document: re.Pattern[str]
     authored: re.Pattern[str]
+    document_words: tuple[str, ...] = ()  # the document nouns' first words, for a quick check
 
 
 @dataclass
@@ -519,6 +520,7 @@ def _grammar(doc: Any) -> Grammar:
             rf"\b(?:{dets}\s+(?:[\w-]+\s+)?{back_nouns}|{pronouns})\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
+        document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
 
