@@ -77,6 +77,7 @@ _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _THE = re.compile(r"(?:the\s+)?", re.I)
+_TO_GAP = re.compile(r"\s*to\s*", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
 # between an actor and a document noun: "'s", "-drafted", a few words ("U.S. peace")
 _DOC_PREFIX = re.compile(r"(?:'s|s')?(?:-[a-z]+)?\s+(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}", re.I)
@@ -725,7 +726,10 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     if pre:
         cue = max(pre, key=lambda c: c.end)
         if cue.group.nominal:
-            outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic and c.group.placement == "pre"]
+            # an outer verb governs a nominal cue ("rejected demands for"), not a verb after "to"
+            # ("continues to insist on": the inner verb is the stance)
+            outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic
+                     and c.group.placement == "pre" and not _TO_GAP.fullmatch(s, c.end - 2 if s[c.start : c.end].lower().endswith(" to") else c.end, cue.start)]
             if outer:
                 return max(outer, key=lambda c: c.end), cue, "pre"
         return cue, None, "pre"
@@ -809,6 +813,10 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
         if new is None:
             return None, mods, "negated"
         stance = new
+    if stance == "accept" and lex.precondition_re.search(s, cue.end, cue.end + 150):
+        pm = lex.precondition_re.search(s, cue.end, cue.end + 150)
+        mods.append(f"precondition {pm.group(0)!r}: accept -> demand")
+        return "demand", mods, None
     if stance in ("accept", "reject"):
         after = s[max(0, cue.start - 30) : cue.start] + " " + s[cue.end : cue.end + 150]
         cm = lex.conditional_re.search(after)

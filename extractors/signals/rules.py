@@ -279,6 +279,7 @@ class Lexicon:
     # Aho-Corasick pass over the whole text); None: they are run as a regex per sentence
     reporting_words: tuple[str, ...] | None = None
     grammar: Grammar | None = None
+    precondition_re: re.Pattern[str] = re.compile("(?!)")
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.2"
+ENGINE_REVISION = "2026-12-02.3"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -461,6 +462,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
         soft_effect=_effects(neg.get("soft_effect"), "soft_effect"),
         conditional_re=words("conditional_markers", mods.get("conditional_markers")),
+        precondition_re=words("precondition_markers", mods.get("precondition_markers") or ["(?!)"]),
         hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
         hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
         reporting_re=words("reporting_verbs", mods.get("reporting_verbs")),

@@ -461,3 +461,18 @@ def test_no_deal_without_is_a_condition() -> None:
 
 def test_a_partial_quote_keeps_the_clause_subject() -> None:
     assert triples('Trump wrote that Putin "doesn\'t want to have a Cease Fire Agreement with Ukraine."') == {("russia", "ceasefire_full", "reject")}
+
+
+def test_a_precondition_after_an_accept_cue_makes_it_a_demand() -> None:
+    assert triples("Zelensky wants security guarantees before any talks with Russia.") == {("ukraine", "security_guarantees", "demand")}
+
+
+def test_open_to_talks_but_insisting_is_conditional() -> None:
+    got = triples("He said Russia remains open to talks but insists any resolution must serve its interests.")
+    assert ("russia", "peace_talks", "conditional") in got
+
+
+def test_an_infinitive_verb_is_not_governed_like_a_noun() -> None:
+    # "continues to insist on": the inner verb is the stance; "rejected demands for": the outer is
+    assert triples("Ukraine continues to insist on a ceasefire.") == {("ukraine", "ceasefire_full", "demand")}
+    assert triples("Moscow rejected demands for a ceasefire.") == {("russia", "ceasefire_full", "reject")}
