@@ -1000,6 +1000,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if hit.term.polarity == "inverse" or (governed_self and hit.term.stance == "reject"):
         mods.append(f"inverse topic words: {stance} -> {INVERT[stance]}")
         stance = INVERT[stance]
+    elif placement == "pre" and hit.term.polarity == "plain":
+        neg = ctx.rs.lexicon.grammar.negating.search(s, max(cue.end, hit.start - 50), hit.start)
+        if neg:  # "agreed to a complete ban on foreign troops": a reject of the troops
+            mods.append(f"negating noun {neg.group(0).strip()!r}: {stance} -> {INVERT[stance]}")
+            stance = INVERT[stance]
     # who takes the stance
     actors: tuple[str, ...] | None
     if outer is not None:

@@ -476,3 +476,12 @@ def test_an_infinitive_verb_is_not_governed_like_a_noun() -> None:
     # "continues to insist on": the inner verb is the stance; "rejected demands for": the outer is
     assert triples("Ukraine continues to insist on a ceasefire.") == {("ukraine", "ceasefire_full", "demand")}
     assert triples("Moscow rejected demands for a ceasefire.") == {("russia", "ceasefire_full", "reject")}
+
+
+def test_a_negating_noun_rejects_the_topic_after_it() -> None:
+    got = triples("Zelensky said Kyiv would agree to a complete ban on foreign troops.")
+    assert got == {("ukraine", "foreign_troops", "reject")}
+
+
+def test_an_outsider_s_confidence_is_no_position_of_the_subject() -> None:
+    assert triples("Putin expressed confidence that Ukraine would join the truce.") == set()
