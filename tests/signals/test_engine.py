@@ -485,3 +485,15 @@ def test_a_negating_noun_rejects_the_topic_after_it() -> None:
 
 def test_an_outsider_s_confidence_is_no_position_of_the_subject() -> None:
     assert triples("Putin expressed confidence that Ukraine would join the truce.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("Washington decided to resume aid and intelligence sharing.", ("united_states", "military_aid", "accept")),
+        ("Kyiv said it was prepared to drop its long-standing bid to join NATO.", ("ukraine", "nato_membership", "reject")),
+    ],
+)
+def test_reported_shifts_in_real_wording(text: str, shift: tuple[str, str, str]) -> None:
+    c = classify(text, ruleset=RS)
+    assert shift in {(s.actor, s.topic, s.to_stance) for s in c.reported_shifts}
