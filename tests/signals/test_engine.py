@@ -497,3 +497,7 @@ def test_an_outsider_s_confidence_is_no_position_of_the_subject() -> None:
 def test_reported_shifts_in_real_wording(text: str, shift: tuple[str, str, str]) -> None:
     c = classify(text, ruleset=RS)
     assert shift in {(s.actor, s.topic, s.to_stance) for s in c.reported_shifts}
+
+
+def test_weighing_and_mulling_hedge() -> None:
+    assert triples("Trump weighs supplying Tomahawks to Ukraine.") == {("united_states", "military_aid", "conditional")}
