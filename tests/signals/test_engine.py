@@ -501,3 +501,16 @@ def test_reported_shifts_in_real_wording(text: str, shift: tuple[str, str, str])
 
 def test_weighing_and_mulling_hedge() -> None:
     assert triples("Trump weighs supplying Tomahawks to Ukraine.") == {("united_states", "military_aid", "conditional")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The EU wants to lower the price cap on Russian oil.", ("europe", "sanctions", "accept")),
+        ("Peskov said there was no question of international peacekeeping.", ("russia", "foreign_troops", "reject")),
+        ("Zelensky said territorial questions cannot be separated from security guarantees.", ("ukraine", "security_guarantees", "demand")),
+        ("Macron praised the peace talks led by the Trump administration.", ("united_states", "peace_talks", "accept")),
+    ],
+)
+def test_more_real_wording_families(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(text)
