@@ -174,6 +174,7 @@ class _State:
     salient_text: str | None = None
     salient_index: int = -1
     in_quote: bool = False
+    recent_actors: tuple[str, ...] = ()  # every actor the previous sentence named ("the two")
     document_author: tuple[str, ...] | None = None  # who wrote "the plan" named earlier
     document_author_text: str | None = None
     quote_speaker: tuple[str, ...] | None = None
@@ -575,6 +576,13 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)
     window = s[lo:pos]
+    for gm in rs.lexicon.grammar.group_anaphor.finditer(window):
+        start = lo + gm.start()
+        if (best is None or start > best[0]) and not rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]):
+            own = tuple(dict.fromkeys(a for m in ctx.mentions if m.end <= start for a in m.actors))
+            group = own if len(own) >= 2 else ctx.state.recent_actors
+            if len(group) >= 2:  # "Trump and Putin spoke. The two agreed to ..."
+                return group, "carry-over", f"{gm.group(0)} = {', '.join(group)}", None
     for am in rs.lexicon.anaphor_re.finditer(window):
         start = lo + am.start()
         if rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]) or any(a < start < b for a, b in relative):
@@ -632,6 +640,9 @@ def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
     elif subject:
         st.salient, st.salient_text = _coordinated(s, ctx.mentions, subject), subject.text
         st.salient_index = ctx.sentence.index
+    named = tuple(dict.fromkeys(a for m in ctx.mentions if not _in_quote(ctx.quotes, m.start) for a in m.actors))
+    if named:
+        st.recent_actors = named
     if ends_in_quote:
         if not st.in_quote:
             st.quote_speaker = ctx.speaker

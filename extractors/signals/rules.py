@@ -299,6 +299,7 @@ class Grammar:
     document: re.Pattern[str]
     authored: re.Pattern[str]
     document_words: tuple[str, ...] = ()  # the document nouns' first words, for a quick check
+    group_anaphor: re.Pattern[str] = re.compile("(?!)")
     # ends right before topic words that a negating noun governs ("a complete ban on ")
     negating: re.Pattern[str] = re.compile("(?!)")
 
@@ -327,7 +328,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.5"
+ENGINE_REVISION = "2026-12-02.6"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -525,6 +526,7 @@ def _grammar(doc: Any) -> Grammar:
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
         negating=re.compile(rf"\b(?:an?|the|any|its|their)?\s*(?:(?:complete|total|full|immediate|permanent|partial)\s+)?{alt('negating_nouns')}\s+(?:on|of|to|against|for)\s+(?:(?:all|any|the|further|foreign|western|u\.s\.|us|american|european)\s+)*$", re.I),
+        group_anaphor=re.compile(rf"\b{alt('group_anaphors')}\b", re.I),
         document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )

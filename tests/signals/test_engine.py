@@ -514,3 +514,12 @@ def test_weighing_and_mulling_hedge() -> None:
 )
 def test_more_real_wording_families(text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(text)
+
+
+def test_the_two_and_both_sides_stand_for_the_actors_named_before() -> None:
+    got = triples("Trump and Putin spoke for two hours on Tuesday.\nThe two agreed to start negotiations on a ceasefire.")
+    assert {("united_states", "peace_talks", "accept"), ("russia", "peace_talks", "accept")} <= got
+    swap = triples("Russian and Ukrainian delegates met in Istanbul.\nBoth sides agreed to a prisoner swap.")
+    assert swap == {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")}
+    # one actor named before: "the two" has nobody to stand for
+    assert triples("Putin spoke on Tuesday.\nThe two agreed to a prisoner swap.") == set()
