@@ -866,6 +866,9 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
         extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
         if extra:
             decisions.append(extra)
+        listed = _condition_list_decision(ctx, hit, block, decisions[-1])
+        if listed:
+            decisions[-1] = listed
         proposer = _proposer_decision(ctx, hit, block, decisions[-1])
         if proposer:
             decisions.append(proposer)
@@ -917,6 +920,28 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
                                     stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
             return None
     return None
+
+
+def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
+    """An item of a list of conditions: "Russia's demands: Ukraine must recognise Crimea, ...,
+    and pledge never to join NATO" is Russia's demand (reject where the item reads as the
+    opposite of the topic, as the first reading found). Replaces the first reading."""
+    if block:
+        return None
+    s = ctx.sentence.text
+    lists = list(ctx.rs.lexicon.grammar.condition_list.finditer(s, 0, hit.start))
+    if not lists:
+        return None
+    colon = lists[-1]
+    if ";" in s[colon.end() : hit.start]:
+        return None
+    actors, via, atext, _ = _subject(ctx, colon.start(1), exclude=(hit.start, hit.end))
+    if not actors:
+        return None
+    stance = "reject" if (first.stance == "reject" or hit.term.polarity == "inverse") else "demand"
+    conf = hit.rule.confidence * 0.85 * VIA_FACTOR.get(via or "", 0.85)
+    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, colon.group(0).strip(), "demand", stance,
+                    actors, via, atext, (f"item of a list of {colon.group(1).lower()}",), round(conf, 3), None)
 
 
 def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:

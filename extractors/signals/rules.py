@@ -300,6 +300,8 @@ class Grammar:
     authored: re.Pattern[str]
     document_words: tuple[str, ...] = ()  # the document nouns' first words, for a quick check
     group_anaphor: re.Pattern[str] = re.compile("(?!)")
+    # ends at a colon that opens a list of conditions: "Russia's demands: " (group 1: the noun)
+    condition_list: re.Pattern[str] = re.compile("(?!)")
     # ends right before topic words that a negating noun governs ("a complete ban on ")
     negating: re.Pattern[str] = re.compile("(?!)")
 
@@ -328,7 +330,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.6"
+ENGINE_REVISION = "2026-12-02.7"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -526,6 +528,7 @@ def _grammar(doc: Any) -> Grammar:
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
         negating=re.compile(rf"\b(?:an?|the|any|its|their)?\s*(?:(?:complete|total|full|immediate|permanent|partial)\s+)?{alt('negating_nouns')}\s+(?:on|of|to|against|for)\s+(?:(?:all|any|the|further|foreign|western|u\.s\.|us|american|european)\s+)*$", re.I),
+        condition_list=re.compile(rf"\b({alt('condition_list_nouns')})\s*(?:include|are|were|was|is)?\s*:\s", re.I),
         group_anaphor=re.compile(rf"\b{alt('group_anaphors')}\b", re.I),
         document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),

@@ -523,3 +523,10 @@ def test_the_two_and_both_sides_stand_for_the_actors_named_before() -> None:
     assert swap == {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")}
     # one actor named before: "the two" has nobody to stand for
     assert triples("Putin spoke on Tuesday.\nThe two agreed to a prisoner swap.") == set()
+
+
+def test_items_of_a_list_of_demands_are_the_owner_s_demands() -> None:
+    got = triples("Ushakov reiterated Russia's demands: Ukraine must recognize Crimea as Russian and pledge never to join NATO.")
+    assert got == {("russia", "territory", "demand"), ("russia", "nato_membership", "reject")}
+    aid = triples("Moscow set out its conditions: a complete halt to foreign military aid to Ukraine.")
+    assert aid == {("russia", "military_aid", "reject")}
