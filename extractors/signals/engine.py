@@ -398,7 +398,7 @@ def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str
     idx = mentions.index(m)
     while idx + 1 < len(mentions):
         nxt = mentions[idx + 1]
-        if not re.fullmatch(r"\s*(?:,|,? and|,? as well as|,? with)\s*(?:the\s+)?", s[mentions[idx].end : nxt.start]):
+        if not _AND_JOIN.fullmatch(s, mentions[idx].end, nxt.start):
             break
         actors += [a for a in nxt.actors if a not in actors]
         idx += 1
@@ -824,8 +824,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
         if new is None:
             return None, mods, "negated"
         stance = new
-    if stance == "accept" and lex.precondition_re.search(s, cue.end, cue.end + 150):
-        pm = lex.precondition_re.search(s, cue.end, cue.end + 150)
+    if stance == "accept" and (pm := lex.precondition_re.search(s, cue.end, cue.end + 150)):
         mods.append(f"precondition {pm.group(0)!r}: accept -> demand")
         return "demand", mods, None
     if stance in ("accept", "reject"):
