@@ -569,7 +569,8 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if any(a < m.start < b for a, b in relative):
             continue
-        if any(a <= m.start < b for a, b in ctx.term_spans) or (exclude and exclude[0] <= m.start < exclude[1]):
+        # a topic's own words are no subject, except a document ("the 28-point peace plan ... rules out")
+        if (m.kind != "document" and any(a <= m.start < b for a, b in ctx.term_spans)) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
         if _is_object(rs, s, m, ctx.mentions) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
             continue  # an object; but "with Trump promising to" makes Trump the subject
@@ -968,13 +969,15 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
     if found is None:
         return None
     m, stance, via = found
-    if set(m.actors) <= set(first.actors) or ctx.rs.lexicon.hypothetical_cue_re.search(s[max(0, m.start - 60) : m.start]):
+    # "proposed by Witkoff and Dmitriev": the agents that follow; a possessor: those before it
+    agents = _coordinated_after(s, ctx.mentions, m) if via == "agent of the proposal" else _coordinated(s, ctx.mentions, m)
+    if set(agents) <= set(first.actors) or ctx.rs.lexicon.hypothetical_cue_re.search(s[max(0, m.start - 60) : m.start]):
         return None
     if hit.term.polarity == "inverse":
         stance = INVERT[stance]
     conf = hit.rule.confidence * 0.85 * VIA_FACTOR["proposer"]
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[m.start : m.end], stance, stance,
-                    _coordinated(s, ctx.mentions, m), via, m.text, (), round(conf, 3), None)
+                    agents, via, m.text, (), round(conf, 3), None)
 
 
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
