@@ -537,3 +537,8 @@ def test_circulating_a_peace_plan_and_progress_in_talks_are_accept() -> None:
     assert triples("The White House has been circulating a draft 28-point peace plan.") == {("united_states", "peace_talks", "accept")}
     assert triples("The U.S. and Ukraine reported major progress in peace talks in Geneva.") == {
         ("united_states", "peace_talks", "accept"), ("ukraine", "peace_talks", "accept")}
+
+
+def test_cautious_reactions_and_doubt_hedge() -> None:
+    assert ("russia", "ceasefire_full", "conditional") in triples("The Kremlin reacted cautiously to the US proposal for a ceasefire.")
+    assert triples("Peskov cast doubt on the Vatican as a venue for peace talks.") == {("russia", "peace_talks", "conditional")}
