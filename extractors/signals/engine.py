@@ -77,7 +77,8 @@ _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _THE = re.compile(r"(?:the\s+)?", re.I)
-_TO_GAP = re.compile(r"\s*to\s*", re.I)
+# an outer cue ending in "to" right before the inner one: an infinitive ("continues to insist")
+_TO_GAP = re.compile(r"\sto\s*$", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
 # between an actor and a document noun: "'s", "-drafted", a few words ("U.S. peace")
 _DOC_PREFIX = re.compile(r"(?:'s|s')?(?:-[a-z]+)?\s+(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}", re.I)
@@ -741,7 +742,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
             # an outer verb governs a nominal cue ("rejected demands for"), not a verb after "to"
             # ("continues to insist on": the inner verb is the stance)
             outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic
-                     and c.group.placement == "pre" and not _TO_GAP.fullmatch(s, c.end - 2 if s[c.start : c.end].lower().endswith(" to") else c.end, cue.start)]
+                     and c.group.placement == "pre" and not _TO_GAP.search(s[c.start : cue.start])]
             if outer:
                 return max(outer, key=lambda c: c.end), cue, "pre"
         return cue, None, "pre"
@@ -929,6 +930,8 @@ def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first:
     if block:
         return None
     s = ctx.sentence.text
+    if ":" not in s:  # most sentences: no list
+        return None
     lists = list(ctx.rs.lexicon.grammar.condition_list.finditer(s, 0, hit.start))
     if not lists:
         return None

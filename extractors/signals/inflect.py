@@ -77,7 +77,7 @@ def widen(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
         elif c == "[":
-            j = _class_end(pattern, i)
+            j = class_end(pattern, i)
             out.append(pattern[i:j])
             i = j
         elif pattern.startswith(("(?<=", "(?<!"), i):
@@ -120,7 +120,8 @@ def keyword_forms(keyword: str) -> tuple[str, ...]:
     return tuple(c for c in combos if not c.startswith(keyword))
 
 
-def _class_end(p: str, i: int) -> int:
+def class_end(p: str, i: int) -> int:
+    """The index just past the character class that opens at p[i] ("[^]a-z]" included)."""
     j = i + 1
     if j < len(p) and p[j] == "^":
         j += 1
@@ -139,7 +140,7 @@ def group_end(p: str, i: int) -> int:
             j += 2
             continue
         if p[j] == "[":
-            j = _class_end(p, j)
+            j = class_end(p, j)
             continue
         if p[j] == "(":
             depth += 1

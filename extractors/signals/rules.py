@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
-from extractors.signals.inflect import group_end, keyword_forms, widen
+from extractors.signals.inflect import class_end, group_end, keyword_forms, widen
 from extractors.signals.matcher import PrefixTable
 from extractors.signals.model import ACTOR_LABELS, ACTORS, STANCES, TOPICS
 from redline.errors import RuleError
@@ -58,15 +58,9 @@ def quote_transparent(pattern: str) -> str:
             out.append(pattern[i:j])
             i = j
         elif c == "[":
-            j = i + 1
-            if j < n and pattern[j] == "^":
-                j += 1
-            if j < n and pattern[j] == "]":
-                j += 1  # a "]" first in a class is a literal
-            while j < n and pattern[j] != "]":
-                j += 2 if pattern[j] == "\\" else 1
-            out.append(pattern[i : j + 1])
-            i = j + 1
+            j = class_end(pattern, i)
+            out.append(pattern[i:j])
+            i = j
         elif c == " ":
             out.append(_QUOTED_SPACE)
             i += 1
