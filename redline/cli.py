@@ -41,7 +41,17 @@ class Context:
 
     @property
     def config(self) -> config.Config:
+        """The config for reading: ${VAR} references in notify URLs stay unresolved, so
+        sql, positions, feeds, explain... work where the desk's tokens are not set."""
         if self._config is None:
+            self._config = config.load(self.config_path, secrets=False)
+        return self._config
+
+    @property
+    def sending_config(self) -> config.Config:
+        """The config with notify URLs resolved: only verbs that send alerts ask for it
+        (an unset variable is a one-line error naming the key)."""
+        if self._config is None or self._config.unresolved:
             self._config = config.load(self.config_path)
         return self._config
 

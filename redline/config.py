@@ -92,6 +92,9 @@ class Config(_Strict):
     schedule: ScheduleConfig = ScheduleConfig()
     alerts: AlertsConfig = AlertsConfig()
     source: str = Field(default="<built-in defaults>", exclude=True)
+    # ${VAR} references in notify URLs left as written: the config was loaded for a
+    # read-only verb, which must work without the secrets (see load(secrets=False)).
+    unresolved: tuple[str, ...] = Field(default=(), exclude=True)
 
     @field_validator("feeds")
     @classmethod
@@ -109,7 +112,9 @@ class Config(_Strict):
         return self.warehouse.with_name(self.warehouse.stem + ".read.duckdb")
 
     def secrets(self) -> list[str]:
-        return [t.url.get_secret_value() for t in self.notify]
+        """The notify URLs as resolved (references left unresolved are no secret)."""
+        urls = [t.url.get_secret_value() for t in self.notify]
+        return [u for u in urls if not _ENV_REF.fullmatch(u)]
 
 
 def resolve_path(cli_path: str | os.PathLike[str] | None = None) -> Path | None:
@@ -122,19 +127,23 @@ def resolve_path(cli_path: str | os.PathLike[str] | None = None) -> Path | None:
     return local if local.exists() else None
 
 
-def load(cli_path: str | os.PathLike[str] | None = None) -> Config:
-    """Load and validate the configuration; raise ConfigError naming file and key path."""
+def load(cli_path: str | os.PathLike[str] | None = None, *, secrets: bool = True) -> Config:
+    """Load and validate the configuration; raise ConfigError naming file and key path.
+
+    `secrets=False` leaves ${VAR} references in notify URLs unresolved (and unchecked):
+    verbs that only read the warehouse must work where the desk's tokens are not set.
+    """
     path = resolve_path(cli_path)
     if path is None:
-        return parse(DEFAULTS_FILE.read_text(encoding="utf-8"), source="<built-in defaults>")
+        return parse(DEFAULTS_FILE.read_text(encoding="utf-8"), source="<built-in defaults>", secrets=secrets)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
-    return parse(text, source=str(path), base_dir=path.parent)
+    return parse(text, source=str(path), base_dir=path.parent, secrets=secrets)
 
 
-def parse(text: str, *, source: str, base_dir: Path | None = None) -> Config:
+def parse(text: str, *, source: str, base_dir: Path | None = None, secrets: bool = True) -> Config:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -146,9 +155,10 @@ def parse(text: str, *, source: str, base_dir: Path | None = None) -> Config:
         raw = {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: top level must be a mapping of keys, got {type(raw).__name__}")
-    raw = _expand_env(raw, source, ())
+    kept: list[str] = []
+    raw = _expand_env(raw, source, (), keep=None if secrets else kept)
     try:
-        cfg = Config.model_validate({**raw, "source": source})
+        cfg = Config.model_validate({**raw, "source": source, "unresolved": tuple(kept)})
     except ValidationError as exc:
         err = exc.errors()[0]
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
@@ -166,13 +176,20 @@ def parse(text: str, *, source: str, base_dir: Path | None = None) -> Config:
     return cfg
 
 
-def _expand_env(node: Any, source: str, path: tuple[str, ...]) -> Any:
-    """Replace ${VAR} in strings; a missing variable names the key path, never a value."""
+def _expand_env(node: Any, source: str, path: tuple[str, ...], keep: list[str] | None = None) -> Any:
+    """Replace ${VAR} in strings; a missing variable names the key path, never a value.
+
+    With `keep` (a list), references in notify URLs stay as written and their key paths
+    are appended to `keep`.
+    """
     if isinstance(node, dict):
-        return {k: _expand_env(v, source, (*path, str(k))) for k, v in node.items()}
+        return {k: _expand_env(v, source, (*path, str(k)), keep) for k, v in node.items()}
     if isinstance(node, list):
-        return [_expand_env(v, source, (*path, str(i))) for i, v in enumerate(node)]
+        return [_expand_env(v, source, (*path, str(i)), keep) for i, v in enumerate(node)]
     if isinstance(node, str) and "${" in node:
+        if keep is not None and len(path) == 3 and path[0] == "notify" and path[2] == "url":
+            keep.append(".".join(path))
+            return node
 
         def sub(m: re.Match[str]) -> str:
             name = m.group(1)

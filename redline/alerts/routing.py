@@ -73,6 +73,9 @@ def check_alerting(cfg: Config, *, urls: bool = True) -> None:
             raise ConfigError(f"{cfg.source}: alerts.target_max_chars.{name}: no notify target has this name")
     if not urls:
         return
+    if cfg.unresolved:  # a verb that sends loaded the config as a read-only one would
+        raise ConfigError(f"{cfg.source}: {', '.join(cfg.unresolved)}: not resolved for sending "
+                          "(load the config with secrets=True)")
     from redline.alerts.send import load_plugin  # apprise import is slow; only when checking
 
     for i, target in enumerate(cfg.notify):

@@ -75,7 +75,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _test(args: argparse.Namespace, ctx: Context) -> int:
-    cfg = ctx.config
+    cfg = ctx.sending_config
     check_alerting(cfg)
     remember_secrets(cfg.secrets())
     targets = list(cfg.notify)
@@ -105,7 +105,7 @@ def _test(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _retry(args: argparse.Namespace, ctx: Context) -> int:
-    cfg = ctx.config
+    cfg = ctx.sending_config
     check_alerting(cfg)
     wh = Warehouse(cfg.warehouse)
     statuses = ["failed", "dead"] if args.dead else ["failed"]

@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    cfg = ctx.config
+    cfg = ctx.sending_config
     result = ingest(Warehouse(cfg.warehouse), cfg, args.sources)
     ids = [a.article_id for a in result.stored]
     con = open_read_copy(cfg.read_copy)

@@ -27,7 +27,7 @@ def config_arg(ctx: Context) -> str | None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    _ = ctx.config  # validate before paying for Prefect's start-up: a bad config exits 2 at once
+    _ = ctx.sending_config  # validate before paying for Prefect's start-up: a bad config exits 2 at once
     from flows.pipeline import redline_run
 
     stages = redline_run(config_path=config_arg(ctx))
