@@ -176,8 +176,9 @@ class _Folder:
             self._establish(st, r, kind="reported", since=r.at, members=[])
         elif r.confidence >= self.h.min_confidence:
             self._establish(st, r, kind="observed", since=r.at, members=[])
-        else:
+        elif r.confidence >= self.h.candidate_min_confidence:
             self._candidate(st, r)
+        # else: too weak to move a stance or confirm one (the timeline still shows it)
 
     # -- transitions ------------------------------------------------------------------
     def _first(self, r: Report) -> None:

@@ -875,7 +875,7 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
             decisions.append(proposer)
     # "we support it": a pronoun right after a cue stands for a topic named without a cue
     # in this sentence, or for the single topic of the previous sentence
-    uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if d.dropped and d.dropped.startswith("no stance")]
+    uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if _uncued(d)]
     sources = uncued or ([carried] if carried else [])
     if sources and len({h.rule.topic for h in sources}) == 1:
         src = sources[0]
@@ -899,6 +899,14 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
             ev.append(_Evidence(actor, d.topic, d.stance, ctx.sentence.index, s, d.rule_id, d.cue, d.confidence))
     ev.extend(shift_ev)
     return decisions, shift_traces, ev, shifts
+
+
+MENTION_NOTE = "no stance cue"
+
+
+def _uncued(d: Decision) -> bool:
+    """Topic words read with no stance cue: dropped, or only a mention (rule.mention_stance)."""
+    return bool(d.dropped and d.dropped.startswith("no stance")) or bool(d.modifiers and d.modifiers[0].startswith(MENTION_NOTE))
 
 
 def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None, first: Decision) -> Decision | None:
@@ -998,12 +1006,15 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     )
     if hit.term.polarity == "self" and not governed_self:
         cue, inner, placement = None, None, "self"
-    if cue is None and placement != "self":
+    mention = cue is None and placement != "self"
+    if mention and (rule.mention_stance is None or block):
         return dec(None, None, None, dropped="no stance cue near the topic words")
     if block:
         return dec(cue and s[cue.start : cue.end], cue and cue.group.stance, None, dropped=block)
+    if mention:
+        placement = "self"
     if placement == "self":
-        stance0 = hit.term.stance or "accept"
+        stance0 = (rule.mention_stance if mention else hit.term.stance) or "accept"
         fake = _Cue(hit.start, hit.end, CueGroup(stance0, 0.9, "pre", 0, False, False, re.compile("(?!)"), rule.id))
         cue = fake
     assert cue is not None
@@ -1074,6 +1085,13 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
     if not actors:
         return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
+    g = ctx.rs.lexicon.grammar
+    if mention:
+        # no cue at all: only the clause's own subject takes part, and weakly (see grammar.yaml)
+        if via not in g.mention_vias or g.mention_circumstance.search(s, max(0, hit.start - 60), hit.start):
+            return dec(None, None, None, dropped="no stance cue near the topic words")
+        mods.insert(0, f"{MENTION_NOTE}: the subject takes part ({rule.mention_stance})")
+        return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
     conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
     if any(m.startswith(("negation", "hedge")) for m in mods):
         conf *= 0.92  # a reading through a negation is a little less certain
@@ -1143,7 +1161,7 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 if sp.id == "shift-earlier-refusal" and (close := s.find(",", end)) >= 0:
                     other = [c for c in other if c.start > close]  # the new stance is the main clause's
                 d = _decide(ctx, hit, other, None)
-                if d.stance is None or d.dropped:
+                if d.stance is None or d.dropped or _uncued(d):
                     traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, None, "no new stance stated"))
                     continue
                 to = d.stance
@@ -1173,7 +1191,7 @@ def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftT
     if not clauses or not _NOW.search(s, clauses[0][1]):
         return
     done = {(sh.actor, sh.topic) for sh in shifts}
-    kept = [d for d in decisions if d.stance and not d.dropped]
+    kept = [d for d in decisions if d.stance and not d.dropped and not _uncued(d)]
     for old in (d for d in kept if any(m.startswith("background:") for m in d.modifiers)):
         for new in (d for d in kept if d.topic == old.topic and not any(m.startswith("background:") for m in d.modifiers)):
             for actor in set(old.actors) & set(new.actors):
@@ -1206,7 +1224,8 @@ def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
     out = []
     for (actor, topic), evs in groups.items():
         best = max(evs, key=lambda e: (e.confidence, -e.sentence_index))
-        same = [e.confidence for e in evs if e.stance == best.stance]
+        # mentions with no cue (cue None) never add up to a confident position
+        same = [e.confidence for e in evs if e.stance == best.stance and e.cue is not None] or [best.confidence]
         miss = 1.0
         for c in same:
             miss *= 1 - c

@@ -173,6 +173,10 @@ class Rule:
     confidence: float
     examples: Mapping[str, Any]
     file: str
+    # The stance an actor takes by being the subject of a clause that names the topic with
+    # no stance cue at all: "Witkoff met Putin for talks" takes part in talks (accept).
+    # Only for topics that are things actors do (talks, swaps, sanctions, arms deliveries).
+    mention_stance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -298,6 +302,10 @@ class Grammar:
     condition_list: re.Pattern[str] = re.compile("(?!)")
     # ends right before topic words that a negating noun governs ("a complete ban on ")
     negating: re.Pattern[str] = re.compile("(?!)")
+    # a rule's mention_stance: who may take it, and how much it weighs against a cue's 1.0
+    mention_vias: tuple[str, ...] = ()
+    mention_weight: float = 0.5
+    mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
 
 
 @dataclass
@@ -324,7 +332,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.9"
+ENGINE_REVISION = "2026-12-02.10"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -525,6 +533,9 @@ def _grammar(doc: Any) -> Grammar:
         condition_list=re.compile(rf"\b({alt('condition_list_nouns')})\s*(?:include|are|were|was|is)?\s*:\s", re.I),
         group_anaphor=re.compile(rf"\b{alt('group_anaphors')}\b", re.I),
         document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
+        mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
+        mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
+        mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
 
@@ -611,7 +622,7 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     missing = [f for f in RULE_FIELDS if raw.get(f) in (None, "", [], {})]
     if missing:
         raise RuleError(f"{where}: missing field(s): {', '.join(missing)}")
-    unknown = set(raw) - set(RULE_FIELDS) - {"confidence", "references", "author", "date", "tags"}
+    unknown = set(raw) - set(RULE_FIELDS) - {"confidence", "mention_stance", "references", "author", "date", "tags"}
     if unknown:
         raise RuleError(f"{where}: unknown field(s): {', '.join(sorted(unknown))}")
     if not isinstance(rid, str) or not _ID.match(rid):
@@ -656,11 +667,15 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     conf = raw.get("confidence", 0.85)
     if not isinstance(conf, int | float) or not 0 < conf <= 1:
         raise RuleError(f"{where}: confidence must be a number in (0, 1]")
+    mention = raw.get("mention_stance")
+    if mention is not None and mention not in STANCES:
+        raise RuleError(f"{where}: mention_stance: unknown stance {mention!r} (known: {', '.join(STANCES)})")
     return Rule(
         id=rid, title=str(raw["title"]), status=raw["status"], topic=topic,
         description=str(raw["description"]).strip(), provenance=raw["provenance"],
         keywords=_with_forms(k.strip().lower() for k in kws), terms=tuple(terms), cues=tuple(cues),
         unless=unless_re, confidence=float(conf), examples=raw["examples"], file=file,
+        mention_stance=mention,
     )
 
 

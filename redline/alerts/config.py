@@ -97,10 +97,13 @@ class Hysteresis(_Strict):
     once; a weaker one becomes a candidate that needs `confirm_sources` distinct
     outlets (distinct stories: syndicated copies count once) within `window_hours`.
     A flip back to the previous stance within `flap_window_hours` of a shift is
-    flapping: the state follows, but no alert goes out.
+    flapping: the state follows, but no alert goes out. A differing stance weaker than
+    `candidate_min_confidence` (a mention with no stance cue, say) is history only: it
+    neither moves the stance nor confirms a pending one.
     """
 
     min_confidence: float = Field(default=0.8, ge=0, le=1)
+    candidate_min_confidence: float = Field(default=0.45, ge=0, le=1)
     confirm_sources: int = Field(default=2, ge=1, le=50)
     window_hours: float = Field(default=24.0, gt=0)
     flap_window_hours: float = Field(default=24.0, ge=0)

@@ -162,6 +162,22 @@ def test_twenty_outlets_one_shift(env) -> None:
     assert rows(wh, "SELECT source_count, kind FROM shifts WHERE to_stance = 'conditional'") == [(20, "observed")]
 
 
+def test_mentions_too_weak_to_be_candidates_neither_move_nor_confirm_a_stance(env) -> None:
+    wh, cfg, tl = env
+    tl.article("w0", "TASS", NOW - hours(40), positions=((*RU_CF, "reject", 0.9),))
+    detect_shifts(wh, cfg, now=NOW - hours(39))
+    # three outlets, each with only a mention (below candidate_min_confidence, 0.45)
+    for i, outlet in enumerate(("Meduza", "Reuters", "AP")):
+        tl.article(f"w{i + 1}", outlet, NOW - hours(6 - i), positions=((*RU_CF, "accept", 0.42),))
+    r = detect_shifts(wh, cfg, now=NOW - hours(2))
+    assert (r.shifts, r.alertable) == (0, 0)
+    assert rows(wh, "SELECT stance, pending_stance FROM current_positions") == [("reject", None)]
+    # one report just above the floor is a candidate again, and a second outlet confirms it
+    tl.article("w4", "BBC World", NOW - hours(1), positions=((*RU_CF, "accept", 0.46),))
+    tl.article("w5", "Politico", NOW - hours(1), positions=((*RU_CF, "accept", 0.5),))
+    assert detect_shifts(wh, cfg, now=NOW).alertable == 1
+
+
 def test_first_position_alerts_when_configured(tmp_path: Path) -> None:
     _, cfg = write_config(tmp_path, alert_on_new=True)
     wh = Warehouse(cfg.warehouse)

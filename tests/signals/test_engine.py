@@ -542,3 +542,22 @@ def test_circulating_a_peace_plan_and_progress_in_talks_are_accept() -> None:
 def test_cautious_reactions_and_doubt_hedge() -> None:
     assert ("russia", "ceasefire_full", "conditional") in triples("The Kremlin reacted cautiously to the US proposal for a ceasefire.")
     assert triples("Peskov cast doubt on the Vatican as a venue for peace talks.") == {("russia", "peace_talks", "conditional")}
+
+
+def test_the_subject_of_a_clause_naming_talks_with_no_cue_takes_part_weakly() -> None:
+    one = classify("Witkoff travelled to Moscow for talks with Putin on Thursday.", ruleset=RS)
+    assert {(p.actor, p.topic, p.stance) for p in one.positions} == {("united_states", "peace_talks", "accept")}
+    # weaker than any cue, and three mentions weigh no more than one: a mention alone never
+    # reaches the alert hysteresis (alerts.hysteresis.min_confidence, 0.8)
+    three = classify(
+        "Witkoff travelled to Moscow for talks with Putin on Thursday. Witkoff went back to Moscow "
+        "for a second round of talks. Witkoff was in Moscow again for talks.", ruleset=RS)
+    assert [p.confidence for p in three.positions] == [p.confidence for p in one.positions]
+    assert one.positions[0].confidence < 0.8
+    cued = classify("Witkoff said Washington was ready for talks with Putin.", ruleset=RS)
+    assert cued.positions[0].confidence > one.positions[0].confidence
+    # a circumstance, a topic that is no action, and a mention inside a reported change
+    assert triples("Umerov spoke to reporters after the talks in Istanbul.") == set()
+    assert triples("Zelensky mentioned the ceasefire on Tuesday.") == set()
+    assert classify("Trump travelled to Alaska for talks with Putin.", ruleset=RS).reported_shifts == ()
+

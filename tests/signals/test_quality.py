@@ -31,11 +31,12 @@ from extractors.signals.evaluate import (
 
 # (precision, recall) floors per set; figures reached at this writing in the comments
 FLOORS = {
-    "seeds": (0.72, 0.74),  # 0.74 / 0.76 (re-labelled by the guide: advocacy is accept, op-ed forecasts removed)
-    "real-dev": (0.57, 0.29),  # 0.59 / 0.30 (the session-start engine: 0.55 / 0.22)
-    "real-heldout": (0.56, 0.26),  # 0.58 / 0.27 (the session-start engine: 0.57 / 0.22)
-    "imagined-dev": (0.84, 0.60),  # 0.86 / 0.62
-    "labelled": (0.85, 0.71),  # 0.87 / 0.73
+    # mentions with no cue (rules' mention_stance) traded a little precision for recall
+    "seeds": (0.67, 0.74),  # 0.69 / 0.76 (re-labelled by the guide: advocacy is accept, op-ed forecasts removed)
+    "real-dev": (0.52, 0.35),  # 0.54 / 0.37 (the 2026-12-01 engine: 0.55 / 0.22)
+    "real-heldout": (0.51, 0.32),  # 0.53 / 0.34 (the 2026-12-01 engine: 0.57 / 0.22)
+    "imagined-dev": (0.77, 0.65),  # 0.79 / 0.67
+    "labelled": (0.82, 0.71),  # 0.84 / 0.73
 }
 SEED_PRECISION, SEED_RECALL = FLOORS["seeds"]
 ARTICLE_PRECISION, ARTICLE_RECALL = FLOORS["imagined-dev"]

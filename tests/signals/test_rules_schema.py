@@ -87,9 +87,11 @@ def test_valid_tmp_rule_loads(tmp_path: Path) -> None:
             with_change(examples={"match": [{"text": "x", "expect": {"actor": "europe", "stance": "maybe"}}], "no_match": ["y"]}),
             "unknown stance 'maybe'",
         ),
+        (with_change(mention_stance="takes part"), "mention_stance: unknown stance 'takes part'"),
     ],
     ids=["missing-topic", "missing-examples", "missing-provenance", "unknown-topic", "unknown-status",
-         "bad-pattern", "backspace-in-pattern", "unknown-cue-stance", "unknown-actor", "unknown-stance"],
+         "bad-pattern", "backspace-in-pattern", "unknown-cue-stance", "unknown-actor", "unknown-stance",
+         "unknown-mention-stance"],
 )
 def test_broken_rule_is_refused_with_file_rule_and_reason(tmp_path: Path, rule: dict, reason: str) -> None:
     d = write_rules(tmp_path, rule)
