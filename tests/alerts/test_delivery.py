@@ -244,7 +244,12 @@ def test_no_secret_in_warehouse_logs_or_results(tmp_path: Path, caplog: pytest.L
     assert (result.sent, result.failed) == (1, 1)
     assert SECRET not in repr(result)
     assert SECRET not in caplog.text
-    assert "down" in caplog.text or result.errors  # the failure is visible, redacted
+    # the failure is visible: named by its target, with a reason, in the result and the outbox
+    [error] = result.errors
+    target, _, reason = error.partition(": ")
+    assert target == "down" and reason
+    assert rows(wh, "SELECT target, status, last_error IS NOT NULL FROM core.alerts ORDER BY target") == [
+        ("down", "failed", True), ("ok", "sent", False)]
     with wh.connect() as con:
         con.execute("CHECKPOINT")
     assert SECRET.encode() not in wh.path.read_bytes()
