@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test eval bench lint venv clean deploy
+.PHONY: run test test-fast eval bench lint venv clean deploy
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Everything that needs no Prefect server and no long waits, spread over the cores.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not prefect and not slow"
 
 eval: $(STAMP)
 	$(BIN)/python -m extractors.signals.evaluate

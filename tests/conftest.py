@@ -16,6 +16,14 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from tests.support.site import Site
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for a Prefect server is a `prefect` test, marked or not, so
+    `make test-fast` (-m "not prefect and not slow") never starts one."""
+    for item in items:
+        if {"prefect_api", "prefect_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.prefect)
+
+
 @pytest.fixture
 def site() -> Iterator[Site]:
     with Site() as s:

@@ -124,6 +124,7 @@ def test_feeds_lists_configured_feeds_before_any_poll(make_config, capsys: pytes
     assert code == 0 and "Wire" in out and "never polled" in out
 
 
+@pytest.mark.slow  # spawns redline processes
 def test_unexpected_failure_is_one_line_and_debug_shows_traceback(tmp_path: Path) -> None:
     (tmp_path / "wh").mkdir()
     cfg = tmp_path / "c.yaml"
@@ -140,6 +141,7 @@ def test_ingest_missing_file_is_usage_error(make_config, capsys: pytest.CaptureF
     assert code == 2 and "/nonexistent/article.txt: no such file" in err
 
 
+@pytest.mark.slow  # spawns redline processes
 def test_sql_reads_a_script_from_stdin(make_config) -> None:
     import subprocess
 
@@ -153,6 +155,7 @@ def test_sql_reads_a_script_from_stdin(make_config) -> None:
     assert res.returncode == 0 and res.stdout.split() == ["a", "1", "b", "2"]
 
 
+@pytest.mark.slow  # spawns redline processes
 def test_sql_interactive_prompt_on_a_terminal(make_config) -> None:
     import os
     import pty

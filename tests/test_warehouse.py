@@ -76,6 +76,7 @@ def _hold(path: Path, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow  # another process holds the lock for seconds
 def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with Warehouse(path).connect():
@@ -89,6 +90,7 @@ def test_second_writer_waits_for_the_first(tmp_path: Path) -> None:
     assert waited > 0.5  # it really had to wait for the other process
 
 
+@pytest.mark.slow  # another process holds the lock for seconds
 def test_writer_gives_up_after_its_bounded_wait(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with Warehouse(path).connect():
