@@ -79,6 +79,9 @@ _QUESTION_END = re.compile(r"\?[\"')\]]*$")
 _THE = re.compile(r"(?:the\s+)?", re.I)
 # an outer cue ending in "to" right before the inner one: an infinitive ("continues to insist")
 _TO_GAP = re.compile(r"\sto\s*$", re.I)
+_JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", re.I)
+_COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
+_LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
 # between an actor and a document noun: "'s", "-drafted", a few words ("U.S. peace")
 _DOC_PREFIX = re.compile(r"(?:'s|s')?(?:-[a-z]+)?\s+(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}", re.I)
@@ -481,10 +484,16 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
     """Actors of m plus any joined to it by "and" / "," ("Zelenskyy and Trump agreed")."""
     actors = list(m.actors)
     idx = mentions.index(m)
+    # "Ukraine, the United States and other Western countries": a bare comma joins only
+    # inside a list that an "and" closes (never "Zelensky, Trump said, ...")
+    listed = bool(_LIST_END.match(s, m.end))
     while idx > 0:
         prev = mentions[idx - 1]
         gap = s[prev.end : mentions[idx].start]
-        if re.fullmatch(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", gap) and not _OBJ_BEFORE.search(s[max(0, prev.start - 30) : prev.start]):
+        joined = _JOIN_GAP.fullmatch(gap) or (listed and _COMMA_GAP.fullmatch(gap))
+        if joined and not _OBJ_BEFORE.search(s[max(0, prev.start - 30) : prev.start]):
+            if not _COMMA_GAP.fullmatch(gap):
+                listed = True  # an "and" closes the list: the commas before it join too
             for a in prev.actors:
                 if a not in actors:
                     actors.insert(0, a)
@@ -1145,6 +1154,8 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if not (inside or after):
                 continue
             topic = hit.rule.topic
+            if sp.topics is not None and topic not in sp.topics:
+                continue
             if block:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue
@@ -1167,7 +1178,9 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 to = d.stance
                 if hit.term.polarity == "inverse":
                     frm = INVERT[frm] if frm else None
-            elif hit.term.polarity == "inverse":
+            elif hit.term.polarity == "inverse" and not inside:
+                # (inside: the pattern itself holds the topic's negating words, "a pause on
+                # military aid", so the pattern's stances already speak of the topic)
                 frm = INVERT[frm] if frm else None
                 to = INVERT[to]
             if frm == to:

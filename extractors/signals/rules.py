@@ -188,6 +188,7 @@ class ShiftPattern:
     to_stance: str  # a stance, or "cue"
     window: int
     prefixes: frozenset[str] | None = None  # see literal_prefixes
+    topics: frozenset[str] | None = None  # only these topics (None: any)
 
 
 @dataclass(frozen=True)
@@ -332,7 +333,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.10"
+ENGINE_REVISION = "2026-12-02.11"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -449,8 +450,12 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
             raise RuleError(f"{where}: unknown from_stance {frm!r}")
         if to != "cue" and to not in STANCES:
             raise RuleError(f"{where}: unknown to_stance {to!r}")
+        topics = s.get("topics")
+        if topics is not None and (not isinstance(topics, list) or set(topics) - set(TOPICS)):
+            raise RuleError(f"{where}: topics: expected a list of topic ids (known: {', '.join(TOPICS)})")
         pat = quote_transparent(s["pattern"]) if isinstance(s.get("pattern"), str) else s.get("pattern")
-        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)), best_prefixes(pat)))
+        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)),
+                                   best_prefixes(pat), frozenset(topics) if topics else None))
 
     def words(key: str, src: Any) -> re.Pattern[str]:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")

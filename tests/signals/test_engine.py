@@ -561,3 +561,48 @@ def test_the_subject_of_a_clause_naming_talks_with_no_cue_takes_part_weakly() ->
     assert triples("Zelensky mentioned the ceasefire on Tuesday.") == set()
     assert classify("Trump travelled to Alaska for talks with Putin.", ruleset=RS).reported_shifts == ()
 
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Moscow is demanding that Kiev cede more territory in the east.", ("russia", "territory", "demand")),
+        ("The Kremlin set a condition: Ukrainian forces would have to hand over all territories of Donbas to Russia.", ("russia", "territory", "demand")),
+        ("Trump said that the current front lines should be frozen.", ("united_states", "territory", "accept")),
+        ("Putin insisted that acknowledgement of its claims over five Ukrainian regions was crucial.", ("russia", "territory", "demand")),
+    ],
+)
+def test_cession_verbs_reach_land_nouns_across_a_few_words(text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(text)
+
+
+def test_a_comma_list_closed_by_and_gives_every_member() -> None:
+    got = triples("Ukraine, the United States and other Western countries have called for a 30-day halt to fighting.")
+    assert {("ukraine", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")} <= got
+    # a comma with no closing "and" is no list
+    assert ("ukraine", "ceasefire_full", "reject") not in triples("Zelensky, Trump said, rejected the ceasefire.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("President Donald Trump ordered a temporary pause on military aid to Ukraine.", ("united_states", "military_aid", "accept", "reject")),
+        ("The United States announced it would immediately lift its restrictions on military aid.", ("united_states", "military_aid", "reject", "accept")),
+        ("Trump appeared to have abandoned the idea of a ceasefire as a step toward peace.", ("united_states", "ceasefire_full", "accept", "reject")),
+    ],
+)
+def test_pauses_lifted_restrictions_and_abandoned_ideas_are_reported_shifts(text: str, expected: tuple) -> None:
+    got = {(s.actor, s.topic, s.from_stance, s.to_stance) for s in classify(text, ruleset=RS).reported_shifts}
+    assert got == {expected}
+
+
+def test_shift_patterns_limited_to_action_topics_and_intent_is_no_shift() -> None:
+    # freezing the front line is a territorial position, not a paused activity
+    assert classify("Trump said the front line should be frozen where it is.", ruleset=RS).reported_shifts == ()
+    # wanting to resume talks is a wish, not a reported change
+    assert classify("Moscow considers resuming direct negotiations with Kyiv its priority.", ruleset=RS).reported_shifts == ()
+
+
+def test_a_paused_delivery_is_a_reported_shift_to_reject() -> None:
+    got = classify("The Pentagon paused weapons shipments to Ukraine this week, officials said.", ruleset=RS)
+    assert {(s.actor, s.topic, s.to_stance) for s in got.reported_shifts} == {("united_states", "military_aid", "reject")}
