@@ -606,3 +606,13 @@ def test_shift_patterns_limited_to_action_topics_and_intent_is_no_shift() -> Non
 def test_a_paused_delivery_is_a_reported_shift_to_reject() -> None:
     got = classify("The Pentagon paused weapons shipments to Ukraine this week, officials said.", ruleset=RS)
     assert {(s.actor, s.topic, s.to_stance) for s in got.reported_shifts} == {("united_states", "military_aid", "reject")}
+
+
+def test_a_truce_put_first_makes_the_rest_conditional_but_a_timeline_does_not() -> None:
+    assert ("ukraine", "peace_talks", "conditional") in triples(
+        "Zelensky said Ukraine's position remains unchanged: first, a ceasefire, and then negotiations on other issues.")
+    # a timeline is no condition
+    assert ("europe", "foreign_troops", "accept") in triples(
+        "Britain and France said they were ready to send a reassurance force to Ukraine once a ceasefire holds.")
+    assert ("united_states", "elections_leadership", "accept") in triples(
+        "Kellogg said the United States would support Ukraine holding elections after a ceasefire.")
