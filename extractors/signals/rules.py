@@ -189,6 +189,10 @@ class ShiftPattern:
     window: int
     prefixes: frozenset[str] | None = None  # see literal_prefixes
     topics: frozenset[str] | None = None  # only these topics (None: any)
+    # where a to_stance "cue" pattern reads the new stance (shifts.yaml: new_stance)
+    cues_inside: bool = False
+    not_cues: re.Pattern[str] | None = None
+    after_comma: bool = False
 
 
 @dataclass(frozen=True)
@@ -386,6 +390,14 @@ def _parse(path: Path, text: str) -> Any:
         raise RuleError(f"{path.name}: not valid YAML: {exc}".replace("\n", " ")) from None
 
 
+def _word_starts(pattern: Any, where: str) -> re.Pattern[str]:
+    """A pattern searched inside a cue's words, not bounded at word ends ("refus" in "refusing")."""
+    try:
+        return re.compile(str(pattern), re.IGNORECASE)
+    except re.error as exc:
+        raise RuleError(f"{where}: pattern {pattern!r} does not compile: {exc}") from None
+
+
 def _compile(pattern: Any, where: str) -> re.Pattern[str]:
     if not isinstance(pattern, str) or not pattern.strip():
         raise RuleError(f"{where}: a pattern must be a non-empty string, got {pattern!r}")
@@ -453,9 +465,16 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         topics = s.get("topics")
         if topics is not None and (not isinstance(topics, list) or set(topics) - set(TOPICS)):
             raise RuleError(f"{where}: topics: expected a list of topic ids (known: {', '.join(TOPICS)})")
+        new_stance = s.get("new_stance") or {}
+        if not isinstance(new_stance, dict) or set(new_stance) - {"cues_inside", "not_cues", "after_comma"}:
+            raise RuleError(f"{where}: new_stance: expected a mapping of cues_inside, not_cues, after_comma")
+        not_cues = new_stance.get("not_cues")
         pat = quote_transparent(s["pattern"]) if isinstance(s.get("pattern"), str) else s.get("pattern")
-        shifts.append(ShiftPattern(sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)),
-                                   best_prefixes(pat), frozenset(topics) if topics else None))
+        shifts.append(ShiftPattern(
+            sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)),
+            best_prefixes(pat), frozenset(topics) if topics else None, bool(new_stance.get("cues_inside")),
+            _word_starts(not_cues, f"{where}: new_stance.not_cues") if not_cues else None, bool(new_stance.get("after_comma")),
+        ))
 
     def words(key: str, src: Any) -> re.Pattern[str]:
         return _alternation(list(src or []), f"modifiers.yaml: {key}")

@@ -1,0 +1,29 @@
+"""Aggregation: one position per (actor, topic) from all the evidence of a text."""
+
+from __future__ import annotations
+
+from extractors.signals.base import _Evidence
+from extractors.signals.model import Evidence, Position
+
+
+def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
+    """One position per (actor, topic): the strongest evidence decides; all are kept."""
+    groups: dict[tuple[str, str], list[_Evidence]] = {}
+    for e in evidence:
+        groups.setdefault((e.actor, e.topic), []).append(e)
+    out = []
+    for (actor, topic), evs in groups.items():
+        best = max(evs, key=lambda e: (e.confidence, -e.sentence_index))
+        # mentions with no cue (cue None) never add up to a confident position
+        same = [e.confidence for e in evs if e.stance == best.stance and e.cue is not None] or [best.confidence]
+        miss = 1.0
+        for c in same:
+            miss *= 1 - c
+        conf = round(min(0.99, 1 - miss), 3)
+        support = tuple(
+            Evidence(e.sentence_index, e.sentence, e.rule_id, e.stance, e.cue, round(e.confidence, 3))
+            for e in sorted(evs, key=lambda e: e.sentence_index)
+        )
+        out.append(Position(actor, topic, best.stance, conf, best.rule_id, best.sentence, support))
+    out.sort(key=lambda p: (p.actor, p.topic))
+    return tuple(out)

@@ -1,0 +1,269 @@
+"""Attribution: who holds a stance. The cue's subject, a quote's speaker, "according to", a
+passive agent, a document's author, coordinated actors, or an actor carried over from
+earlier sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extractors.signals.base import (
+    _RELATIVE_CLAUSE,
+    _Ctx,
+    _Cue,
+    _in_quote,
+    _State,
+    _TermHit,
+    _tokens,
+)
+from extractors.signals.rules import Mention, RuleSet
+
+_OBJ_BEFORE = re.compile(r"\b(?:with|to|from|against|on|for|of|at|by|than|told|urged|asked|between|among)\s+(?:the\s+)?$", re.I)
+
+# "Kyiv's insistence that", "Moscow's demand for": the possessor of a nominal cue
+_POSSESSOR = re.compile(r"(?:'s|s')\s+(?:(?:repeated|renewed|latest|new|own|initial|stated|long-standing|earlier|firm|formal|public|key|main)\s+)?")
+
+# "with Trump promising to", "with Moscow ready to": an absolute clause whose subject follows
+# "with" (the gap after the mention, then the cue's first word); "talks with Moscow only
+# after" is no such clause
+_ABSOLUTE = re.compile(r"\s*(?:\w+ing\b.*|(?:ready|willing|prepared|unwilling|eager|keen|open|determined|still|now)\b.*)", re.I | re.S)
+
+_SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|warned|continued|explained|asked|insisted|stressed|argued|declared)$", re.I)
+
+_HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
+
+_JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", re.I)
+
+_COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
+
+_LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
+
+_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
+
+# a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
+_PARTIAL_QUOTE = re.compile(r"\w\s*$")
+
+
+def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
+    """Actors of m plus any joined to it after it ("by Witkoff and Dmitriev")."""
+    actors = list(m.actors)
+    idx = mentions.index(m)
+    while idx + 1 < len(mentions):
+        nxt = mentions[idx + 1]
+        if not _AND_JOIN.fullmatch(s, mentions[idx].end, nxt.start):
+            break
+        actors += [a for a in nxt.actors if a not in actors]
+        idx += 1
+    return tuple(actors)
+
+
+def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None = None) -> bool:
+    """Is m an object ("told Trump", "by Moscow")? With `mentions`, also a mention joined by
+    "and" to an object ("drafted by Witkoff and Dmitriev")."""
+    if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+        return True
+    if mentions:
+        earlier = [p for p in mentions if p.end <= m.start]
+        while earlier and _AND_JOIN.fullmatch(s, earlier[-1].end, m.start):
+            m = earlier.pop()
+            if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+                return True
+    return False
+
+
+def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
+    """Actors of m plus any joined to it by "and" / "," ("Zelenskyy and Trump agreed")."""
+    actors = list(m.actors)
+    idx = mentions.index(m)
+    # "Ukraine, the United States and other Western countries": a bare comma joins only
+    # inside a list that an "and" closes (never "Zelensky, Trump said, ...")
+    listed = bool(_LIST_END.match(s, m.end))
+    while idx > 0:
+        prev = mentions[idx - 1]
+        gap = s[prev.end : mentions[idx].start]
+        joined = _JOIN_GAP.fullmatch(gap) or (listed and _COMMA_GAP.fullmatch(gap))
+        if joined and not _OBJ_BEFORE.search(s[max(0, prev.start - 30) : prev.start]):
+            if not _COMMA_GAP.fullmatch(gap):
+                listed = True  # an "and" closes the list: the commas before it join too
+            for a in prev.actors:
+                if a not in actors:
+                    actors.insert(0, a)
+            idx -= 1
+        else:
+            break
+    return tuple(actors)
+
+
+def _via(m: Mention) -> str:
+    return {"name": "subject", "metonym": "metonym", "role": "role", "group": "group", "document": "document"}[m.kind]
+
+
+class _Span(tuple):
+    """A (start, end) span read like a regex match."""
+
+    def start(self) -> int:
+        return self[0]
+
+    def end(self) -> int:
+        return self[1]
+
+
+def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[int, int]], state: _State, verbs: list[tuple[int, int]]) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+    """Who says this sentence: a quote's speaker or the subject of a reporting verb (`verbs`: their spans)."""
+    lex = rs.lexicon
+    for rv in map(_Span, verbs):
+        if _in_quote(quotes, rv.start()):
+            continue
+        before = [m for m in mentions if m.end <= rv.start() and not _in_quote(quotes, m.start) and _tokens(s[m.end : rv.start()]) <= 3 and '"' not in s[m.end : rv.start()]]
+        before = [m for m in before if not _is_object(rs, s, m)]
+        pron = lex.anaphor_re.search(s[max(0, rv.start() - 12) : rv.start()])
+        if pron and state.salient:
+            return state.salient, f"{pron.group(0)} = {state.salient_text}", "speaker"
+        if before:
+            m = before[-1]
+            return _coordinated(s, mentions, m), m.text, "speaker"
+        if _SAID_AFTER.search(s[max(0, rv.start() - 3) : rv.end()]):
+            for m in mentions:  # '..." said Peskov', ', said Kremlin spokesman Dmitry Peskov'
+                if rv.end() <= m.start and _tokens(s[rv.end() : m.start]) <= 3 and not _in_quote(quotes, m.start) and not re.search(r'["(]|\b(?:in|at|on|to|with|from)\b', s[rv.end() : m.start]):
+                    return m.actors, m.text, "speaker"
+        if quotes:  # a reporting verb with someone who is not an actor ("a former official said")
+            return None, "(not an actor)", "speaker"
+    if mentions and mentions[0].start == 0 and _HEADLINE_COLON.match(s, mentions[0].end):
+        m = mentions[0]  # a headline's "Kremlin: Zelensky must face voters"
+        return _coordinated(s, mentions, m), m.text, "speaker"
+    if quotes and quotes[0][0] == 0 and state.in_quote and state.quote_speaker:
+        return state.quote_speaker, "(quote continues)", "speaker"
+    if quotes and quotes[0][0] == 0 and state.last_quote_speaker and state.last_quote_index == state.index - 1:
+        # a second quoted sentence right after '"...," Trump posted.': the same speaker
+        return state.last_quote_speaker, "(same speaker as the previous quote)", "speaker"
+    return None, None, None
+
+
+def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
+    """(actors, via, text, dropped) for the subject of a cue starting at `pos`."""
+    rs, s = ctx.rs, ctx.sentence.text
+    region = _in_quote(ctx.quotes, pos)
+    if region and _PARTIAL_QUOTE.search(s, 0, region[0]) and not ctx.rs.lexicon.reporting_re.search(s[max(0, region[0] - 14) : region[0]]):
+        region = None  # 'Trump wrote that Putin "doesn't want ...': the clause runs on into the quote
+    lo = region[0] if region else 0
+    if not region:  # outside quotes: do not look back into a quote
+        for _, b in ctx.quotes:
+            if b <= pos:
+                lo = max(lo, b)
+    brk = None
+    for m in re.finditer(r";(?!\s*that\b)", s[lo:pos]):
+        brk = m
+    if brk:
+        lo = lo + brk.end()
+    for m in ctx.mentions:
+        if lo <= m.start and m.end < pos and _POSSESSOR.fullmatch(s, m.end, pos):
+            return _coordinated(s, ctx.mentions, m), _via(m), m.text, None
+    acc = rs.lexicon.grammar.accusation.search(s, lo, pos)
+    if acc:  # "Kallas accused Putin of stalling on ...": the accused holds the stance
+        accused = [m for m in ctx.mentions if acc.start(1) <= m.start and m.end <= acc.end(1)]
+        if accused:
+            return _coordinated(s, ctx.mentions, accused[-1]), "accused", accused[-1].text, None
+    relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
+    best: tuple[int, str, Any] | None = None
+    for m in ctx.mentions:
+        if m.start < lo or m.end > pos:
+            continue
+        if any(a < m.start < b for a, b in relative):
+            continue
+        # a topic's own words are no subject, except a document ("the 28-point peace plan ... rules out")
+        if (m.kind != "document" and any(a <= m.start < b for a, b in ctx.term_spans)) or (exclude and exclude[0] <= m.start < exclude[1]):
+            continue
+        if _is_object(rs, s, m, ctx.mentions) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
+            continue  # an object; but "with Trump promising to" makes Trump the subject
+        if best is None or m.start > best[0]:
+            best = (m.start, "mention", m)
+    window = s[lo:pos]
+    for gm in rs.lexicon.grammar.group_anaphor.finditer(window):
+        start = lo + gm.start()
+        if (best is None or start > best[0]) and not rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]):
+            own = tuple(dict.fromkeys(a for m in ctx.mentions if m.end <= start for a in m.actors))
+            group = own if len(own) >= 2 else ctx.state.recent_actors
+            if len(group) >= 2:  # "Trump and Putin spoke. The two agreed to ..."
+                return group, "carry-over", f"{gm.group(0)} = {', '.join(group)}", None
+    for am in rs.lexicon.anaphor_re.finditer(window):
+        start = lo + am.start()
+        if rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]) or any(a < start < b for a, b in relative):
+            continue
+        if best is None or start > best[0]:
+            best = (start, "anaphor", am.group(0))
+    for fm in rs.lexicon.first_person_re.finditer(window):
+        start = lo + fm.start()
+        if fm.group(0) == "i" or (fm.group(0).lower() == "i" and fm.group(0) != "I"):
+            continue
+        if best is None or start > best[0]:
+            best = (start, "first", fm.group(0))
+    if best is None:
+        if region and ctx.speaker:
+            return ctx.speaker, "speaker", ctx.speaker_text, None
+        if ctx.according:
+            return ctx.according.actors, "according to", ctx.according.text, None
+        if ctx.speaker and ctx.speaker_kind:
+            return ctx.speaker, "reported speech", ctx.speaker_text, None
+        return None, None, None, "no actor found for the cue"
+    _, kind, obj = best
+    if kind == "mention":
+        return _coordinated(s, ctx.mentions, obj), _via(obj), obj.text, None
+    if kind == "first":
+        if region:
+            if ctx.speaker:
+                return ctx.speaker, "speaker", f"{obj} = {ctx.speaker_text}", None
+            return None, None, obj, "first person in a quote by no known actor"
+        return None, None, obj, "the author's own opinion (first person outside quotes)"
+    # an anaphor: an earlier subject in this sentence, else carried over
+    for m in reversed(ctx.mentions):
+        if m.start < best[0] and m.start >= lo and not _is_object(rs, s, m) and not any(a <= m.start < b for a, b in ctx.term_spans):
+            return _coordinated(s, ctx.mentions, m), "carry-over", f"{obj} = {m.text}", None
+    if region and ctx.speaker and obj.lower() in ("they",):
+        pass
+    if ctx.state.salient:
+        return ctx.state.salient, "carry-over", f"{obj} = {ctx.state.salient_text} (sentence {ctx.state.salient_index + 1})", None
+    return None, None, obj, f"cannot resolve {obj!r}"
+
+
+def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
+    st, s, rs = ctx.state, ctx.sentence.text, ctx.rs
+    st.index = ctx.sentence.index + 1
+    if ctx.speaker and '"' in s:
+        st.last_quote_speaker, st.last_quote_index = ctx.speaker, ctx.sentence.index
+    subject = None
+    for m in ctx.mentions:
+        if _in_quote(ctx.quotes, m.start) or _is_object(rs, s, m):
+            continue
+        subject = m
+        break
+    if ctx.speaker and ctx.speaker_kind == "speaker" and ctx.quotes:
+        st.salient, st.salient_text = ctx.speaker, ctx.speaker_text
+        st.salient_index = ctx.sentence.index
+    elif subject:
+        st.salient, st.salient_text = _coordinated(s, ctx.mentions, subject), subject.text
+        st.salient_index = ctx.sentence.index
+    named = tuple(dict.fromkeys(a for m in ctx.mentions if not _in_quote(ctx.quotes, m.start) for a in m.actors))
+    if named:
+        st.recent_actors = named
+    if ends_in_quote:
+        if not st.in_quote:
+            st.quote_speaker = ctx.speaker
+        st.in_quote = True
+    else:
+        st.in_quote = False
+        st.quote_speaker = None
+
+
+def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
+    s = ctx.sentence.text
+    for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
+        if (
+            m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2 and cue.group.stance in ("accept", "reject", "demand")
+            and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start])
+        ):
+            return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
+    for m in ctx.mentions:  # "For Moscow, NATO membership is a non-starter"
+        if m.end <= hit.start and re.match(r"\s*(?:'s)?\s*,", s[m.end : m.end + 4]) and re.search(r"\b(?:for|to)\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]):
+            return m.actors, "subject", m.text, None
+    return _subject(ctx, hit.start, exclude=(hit.start, hit.end))

@@ -1,0 +1,241 @@
+"""Decisions: one reading per topic mention (cue, stance, actor), plus the second readings a
+sentence can hold: a relative clause, an item of a list of conditions, the other party of a
+proposal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.signals.attribution import _coordinated, _coordinated_after, _post_actor, _subject
+from extractors.signals.base import (
+    _RELATIVE_GAP,
+    _THE,
+    INVERT,
+    VIA_FACTOR,
+    Decision,
+    _Ctx,
+    _Cue,
+    _in_quote,
+    _TermHit,
+    _tokens,
+)
+from extractors.signals.modifiers import _modify
+from extractors.signals.pairing import _pair, _relative_clauses, rs_anaphor
+from extractors.signals.rules import CueGroup, Mention
+
+_PLUPERFECT = re.compile(r"\bhad\s+((?:(?:long|previously|earlier|initially|originally|until (?:now|then)|for (?:months|weeks|years|decades))\s+)+)?$", re.I)
+
+# "insisted that any deal be backed by ...": a demand's clause in the subjunctive
+_SUBJUNCTIVE_GAP = re.compile(r"\s*(?:that\s+)?(?:(?:any|a|an|the|all|every|such)\s+)?(?:[\w'-]+\s+){1,2}be\s+", re.I)
+
+_EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
+
+MENTION_NOTE = "no stance cue"
+
+
+def _uncued(d: Decision) -> bool:
+    """Topic words read with no stance cue: dropped, or only a mention (rule.mention_stance)."""
+    return bool(d.dropped and d.dropped.startswith("no stance")) or bool(d.modifiers and d.modifiers[0].startswith(MENTION_NOTE))
+
+
+def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None, first: Decision) -> Decision | None:
+    """A second reading when a relative clause follows the topic words and the first
+    decision came from elsewhere: '"no" to the security guarantees Ukraine wants'."""
+    if first.dropped or block or first.actor_via == "relative clause":
+        return None
+    s = ctx.sentence.text
+    for m in ctx.mentions:
+        if m.start >= hit.end and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]):
+            for c in cues:
+                if c.start >= m.end and _tokens(s[m.end : c.start]) <= 1 and c.group.placement == "pre" and not c.group.deontic:
+                    if set(m.actors) & set(first.actors):
+                        return None
+                    stance = c.group.stance
+                    if hit.term.polarity == "inverse":
+                        stance = INVERT[stance]
+                    conf = hit.rule.confidence * c.group.strength * VIA_FACTOR["relative clause"]
+                    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
+                                    stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
+            return None
+    return None
+
+
+def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
+    """An item of a list of conditions: "Russia's demands: Ukraine must recognise Crimea, ...,
+    and pledge never to join NATO" is Russia's demand (reject where the item reads as the
+    opposite of the topic, as the first reading found). Replaces the first reading."""
+    if block:
+        return None
+    s = ctx.sentence.text
+    if ":" not in s:  # most sentences: no list
+        return None
+    lists = list(ctx.rs.lexicon.grammar.condition_list.finditer(s, 0, hit.start))
+    if not lists:
+        return None
+    colon = lists[-1]
+    if ";" in s[colon.end() : hit.start]:
+        return None
+    actors, via, atext, _ = _subject(ctx, colon.start(1), exclude=(hit.start, hit.end))
+    if not actors:
+        return None
+    stance = "reject" if (first.stance == "reject" or hit.term.polarity == "inverse") else "demand"
+    conf = hit.rule.confidence * 0.85 * VIA_FACTOR.get(via or "", 0.85)
+    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, colon.group(0).strip(), "demand", stance,
+                    actors, via, atext, (f"item of a list of {colon.group(1).lower()}",), round(conf, 3), None)
+
+
+def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
+    """The other party of a proposal: "Putin rejected Trump's proposal for a truce", "the
+    U.S.-backed ceasefire", "a ceasefire proposed by Washington" also give the proposer the
+    proposal's stance (accept; demand for a demand noun). Word lists: lexicon/grammar.yaml."""
+    if block or hit.term.polarity == "self":
+        return None
+    g, s = ctx.rs.lexicon.grammar, ctx.sentence.text
+    found: tuple[Mention, str, str] | None = None
+    for m in ctx.mentions:
+        if m.end <= hit.start and hit.start - m.end <= 90 and not _in_quote(ctx.quotes, m.start):
+            if g.proposer_before_demand.fullmatch(s, m.end, hit.start):
+                found = (m, "demand", "proposal's possessor")
+            elif g.proposer_before.fullmatch(s, m.end, hit.start):
+                found = (m, "accept", "proposal's possessor")
+    if found is None:
+        for pattern, stance in ((g.proposer_after, "accept"), (g.proposer_after_demand, "demand")):
+            am = pattern.match(s, hit.end)
+            if am:
+                m = next((m for m in ctx.mentions if m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
+                if m is not None:
+                    found = (m, stance, "agent of the proposal")
+                    break
+    if found is None:
+        return None
+    m, stance, via = found
+    # "proposed by Witkoff and Dmitriev": the agents that follow; a possessor: those before it
+    agents = _coordinated_after(s, ctx.mentions, m) if via == "agent of the proposal" else _coordinated(s, ctx.mentions, m)
+    if set(agents) <= set(first.actors) or ctx.rs.lexicon.hypothetical_cue_re.search(s[max(0, m.start - 60) : m.start]):
+        return None
+    if hit.term.polarity == "inverse":
+        stance = INVERT[stance]
+    conf = hit.rule.confidence * 0.85 * VIA_FACTOR["proposer"]
+    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[m.start : m.end], stance, stance,
+                    agents, via, m.text, (), round(conf, 3), None)
+
+
+def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
+    rule, s = hit.rule, ctx.sentence.text
+
+    def dec(cue: str | None, cue_stance: str | None, stance: str | None, actors: tuple[str, ...] = (), via: str | None = None, atext: str | None = None, mods: tuple[str, ...] = (), conf: float = 0.0, dropped: str | None = None) -> Decision:
+        return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped)
+
+    cue, inner, placement = _pair(ctx, hit, cues)
+    # a cue governs words that are themselves a stance only when nothing stands between them
+    # but a few words: not a comma (a new clause: "an ultimatum, and Ukraine will not withdraw")
+    governed_self = (
+        hit.term.polarity == "self" and cue is not None and placement == "pre" and _tokens(s[cue.end : hit.start]) <= 4
+        and not re.search(r"[,;:]", s[cue.end : hit.start])
+    )
+    if hit.term.polarity == "self" and not governed_self:
+        cue, inner, placement = None, None, "self"
+    mention = cue is None and placement != "self"
+    if mention and (rule.mention_stance is None or block):
+        return dec(None, None, None, dropped="no stance cue near the topic words")
+    if block:
+        return dec(cue and s[cue.start : cue.end], cue and cue.group.stance, None, dropped=block)
+    if mention:
+        placement = "self"
+    if placement == "self":
+        stance0 = (rule.mention_stance if mention else hit.term.stance) or "accept"
+        fake = _Cue(hit.start, hit.end, CueGroup(stance0, 0.9, "pre", 0, False, False, re.compile("(?!)"), rule.id))
+        cue = fake
+    assert cue is not None
+    cue_text = s[cue.start : cue.end]
+    if inner is not None:
+        cue_text = f"{cue_text} … {s[inner.start : inner.end]}"
+    stance0 = cue.group.stance
+    # an embedded clause: "Trump demanded that Kyiv accept ...", "Waltz said Ukraine would
+    # have to accept ...": the outer actor takes the position
+    outer, deontic_inner = None, None
+    if placement == "pre" and not cue.group.deontic:
+        for c0 in cues:
+            gap = s[c0.end : cue.start]
+            if c0.end <= cue.start and c0 is not cue and _tokens(gap) <= 4 and c0.group.placement == "pre":
+                if c0.group.deontic and _tokens(gap) <= 1:
+                    deontic_inner = c0
+                elif c0.group.embeds and _EMBEDDED_GAP.fullmatch(gap) and (
+                    any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap) or _SUBJUNCTIVE_GAP.fullmatch(gap)
+                ):
+                    outer = c0
+    if governed_self and cue.group.deontic:
+        deontic_inner, stance0 = cue, hit.term.stance or "accept"
+    stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
+    mods = list(mods)
+    if stance is not None and placement == "but not":
+        new = ctx.rs.lexicon.hard_effect[stance]
+        mods.append(f"'but not' before the topic words: {stance} -> {new or 'none'}")
+        stance, why = new, "negated"
+    if stance is None:
+        return dec(cue_text, stance0, None, mods=tuple(mods), dropped=why)
+    if outer is not None:
+        new = "reject" if stance == "reject" else outer.group.stance
+        mods.append(f"inside {s[outer.start : outer.end]!r}: {stance} -> {new}")
+        stance, cue_text = new, f"{s[outer.start : outer.end]} … {cue_text}"
+    if hit.term.polarity == "inverse" or (governed_self and hit.term.stance == "reject"):
+        mods.append(f"inverse topic words: {stance} -> {INVERT[stance]}")
+        stance = INVERT[stance]
+    elif placement == "pre" and hit.term.polarity == "plain":
+        neg = ctx.rs.lexicon.grammar.negating.search(s, max(cue.end, hit.start - 50), hit.start)
+        if neg:  # "agreed to a complete ban on foreign troops": a reject of the troops
+            mods.append(f"negating noun {neg.group(0).strip()!r}: {stance} -> {INVERT[stance]}")
+            stance = INVERT[stance]
+    # who takes the stance
+    actors: tuple[str, ...] | None
+    if outer is not None:
+        actors, via, atext, drop = _subject(ctx, outer.start, exclude=(hit.start, hit.end))
+    elif deontic_inner is not None:
+        if ctx.speaker:
+            actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
+            mods.append(f"obligation {s[deontic_inner.start : deontic_inner.end]!r} reported by the speaker")
+        else:
+            actors, via, atext, drop = None, None, None, "obligation ('must', 'have to') with no speaker: the author's opinion"
+    elif cue.group.deontic:
+        if ctx.speaker:
+            actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
+        else:
+            actors, via, atext, drop = None, None, None, "obligation ('must', 'should') with no speaker: the author's opinion"
+    elif placement == "post":
+        actors, via, atext, drop = _post_actor(ctx, hit, cue)
+    elif placement == "relative":
+        m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]))
+        actors, via, atext, drop = m.actors, "relative clause", m.text, None
+    elif placement == "self" and hit.term.stance == "demand" and ctx.speaker:
+        # words that state a claim ("Crimea is Russian", "Zelensky's term has expired") are the
+        # claim of whoever is reported saying them, not of the clause's subject
+        actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
+    else:
+        actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
+    if not actors:
+        return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
+    g = ctx.rs.lexicon.grammar
+    if mention:
+        # no cue at all: only the clause's own subject takes part, and weakly (see grammar.yaml)
+        if via not in g.mention_vias or g.mention_circumstance.search(s, max(0, hit.start - 60), hit.start):
+            return dec(None, None, None, dropped="no stance cue near the topic words")
+        mods.insert(0, f"{MENTION_NOTE}: the subject takes part ({rule.mention_stance})")
+        return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
+    conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
+    if any(m.startswith(("negation", "hedge")) for m in mods):
+        conf *= 0.92  # a reading through a negation is a little less certain
+    past = _PLUPERFECT.search(s[max(0, cue.start - 40) : cue.start]) if placement == "pre" else None
+    in_relative = any(a < cue.start < b for a, b in _relative_clauses(ctx))
+    if past and (past.group(1) or in_relative):
+        # "Kyiv, which had for months rejected calls for a truce, agreed ...": an earlier
+        # stance, background to what the sentence reports now (a bare "had" is often only
+        # reported speech shifted back: "Witkoff said the US had helped broker ...")
+        mods.append("background: past perfect ('had ...'), weighed less")
+        conf *= 0.5
+    elif in_relative:
+        # "Trump, who last month imposed sanctions ..., is now backing their lifting": the
+        # relative clause is background; the main clause is the news
+        mods.append("background: relative clause, weighed a little less")
+        conf *= 0.9
+    return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)

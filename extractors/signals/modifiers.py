@@ -1,0 +1,51 @@
+"""Modifiers: negation, hedges, hypotheticals, conditions and preconditions around a cue change
+the stance it gives (word lists: lexicon/modifiers.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.signals.base import INVERT, _Ctx, _Cue
+from extractors.signals.pairing import _after_last_separator
+
+_PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
+
+
+def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
+    """Apply hypotheticals, negation and conditions to a cue's stance.
+
+    `action`: the cue is an act ("halted arms deliveries"), so "did not halt" is its
+    opposite, where "did not reject" (an attitude) only hedges."""
+    lex, s = ctx.rs.lexicon, ctx.sentence.text
+    mods: list[str] = []
+    before = s[max(0, cue.start - 60) : cue.start]
+    hyp = lex.hypothetical_cue_re.search(before)
+    before = _after_last_separator(before)  # negation does not cross "and", "but", commas
+    if hyp:
+        return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"
+    neg = lex.negation_hard.search(before)
+    soft = lex.negation_soft.search(before)
+    if soft:
+        new = lex.soft_effect[stance]
+        mods.append(f"hedge {soft.group(0).strip()!r}: {stance} -> {new or 'none'}")
+        if new is None:
+            return None, mods, "negated"
+        stance = new
+    elif neg:
+        new = INVERT.get(stance) if action and stance in ("accept", "reject") else lex.hard_effect[stance]
+        mods.append(f"negation {neg.group(0).strip()!r}: {stance} -> {new or 'none'}")
+        if new is None:
+            return None, mods, "negated"
+        stance = new
+    if stance == "accept" and (pm := lex.precondition_re.search(s, cue.end, cue.end + 150)):
+        mods.append(f"precondition {pm.group(0)!r}: accept -> demand")
+        return "demand", mods, None
+    if stance in ("accept", "reject"):
+        after = s[max(0, cue.start - 30) : cue.start] + " " + s[cue.end : cue.end + 150]
+        cm = lex.conditional_re.search(after)
+        pb = _PRINCIPLE_BUT.search(s)
+        if cm or pb:
+            mods.append(f"condition {(cm.group(0) if cm else 'in principle ... but')!r}: {stance} -> conditional")
+            stance = "conditional"
+    return stance, mods, None

@@ -1,0 +1,126 @@
+"""Reported shifts: sentences that themselves report a change of position
+(lexicon/shifts.yaml), and a background stance followed by a "now".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from extractors.signals.attribution import _subject
+from extractors.signals.base import (
+    INVERT,
+    SHIFT_EVIDENCE_CONFIDENCE,
+    VIA_FACTOR,
+    Decision,
+    ShiftTrace,
+    _Ctx,
+    _Cue,
+    _Evidence,
+    _TermHit,
+    _tokens,
+)
+from extractors.signals.decisions import _decide, _uncued
+from extractors.signals.matcher import Candidates
+from extractors.signals.model import ReportedShift
+from extractors.signals.pairing import _clause_break, _relative_clauses
+from extractors.signals.rules import RuleSet
+
+# the reported shift read from a relative clause's stance and the main clause's "now" stance
+SHIFT_BACKGROUND_NOW = "shift-background-now"
+
+_NOW = re.compile(r"\bnow\b", re.I)
+
+
+def _shift_spans(rs: RuleSet, s: str, starts: Candidates) -> list[tuple[int, int, Any]]:
+    out: list[tuple[int, int, Any]] = []
+    for sp, m in starts.matches_of(rs.lexicon.shifts):
+        out.append((m.start(), m.end(), sp))
+    return out
+
+
+def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple[int, int, Any]], decisions: list[Decision], block: str | None) -> tuple[list[ShiftTrace], list[ReportedShift], list[_Evidence]]:
+    s = ctx.sentence.text
+    traces: list[ShiftTrace] = []
+    shifts: list[ReportedShift] = []
+    ev: list[_Evidence] = []
+    for start, end, sp in spans:
+        for hit in hits:
+            inside = start <= hit.start < end
+            after = hit.start >= end and _tokens(s[end : hit.start]) <= sp.window and not _clause_break(ctx, end, hit.start)
+            if not (inside or after):
+                continue
+            topic = hit.rule.topic
+            if sp.topics is not None and topic not in sp.topics:
+                continue
+            if block:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
+                continue
+            actors, via, atext, drop = _subject(ctx, start, exclude=(hit.start, hit.end))
+            if not actors:  # "For the first time, Moscow agreed to ..."
+                actors, via, atext, drop = _subject(ctx, hit.start, exclude=(hit.start, hit.end))
+            if not actors:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, drop or "no actor"))
+                continue
+            frm, to = sp.from_stance, sp.to_stance
+            if to == "cue":
+                other = [c for c in cues if sp.cues_inside or not (start <= c.start < end)]
+                if sp.not_cues is not None:  # cues that state the old stance ("after refusing")
+                    other = [c for c in other if not sp.not_cues.search(s, c.start, c.end)]
+                if sp.after_comma and (close := s.find(",", end)) >= 0:
+                    other = [c for c in other if c.start > close]  # the new stance is the main clause's
+                d = _decide(ctx, hit, other, None)
+                if d.stance is None or d.dropped or _uncued(d):
+                    traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, None, "no new stance stated"))
+                    continue
+                to = d.stance
+                if hit.term.polarity == "inverse":
+                    frm = INVERT[frm] if frm else None
+            elif hit.term.polarity == "inverse" and not inside:
+                # (inside: the pattern itself holds the topic's negating words, "a pause on
+                # military aid", so the pattern's stances already speak of the topic)
+                frm = INVERT[frm] if frm else None
+                to = INVERT[to]
+            if frm == to:
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, "no change of stance"))
+                continue
+            conf = round(hit.rule.confidence * VIA_FACTOR.get(via or "", 0.85), 3)
+            traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, None))
+            for a in actors:
+                shifts.append(ReportedShift(a, topic, frm, to, s, sp.id, conf))
+                ev.append(_Evidence(a, topic, to, ctx.sentence.index, s, sp.id, s[start:end], SHIFT_EVIDENCE_CONFIDENCE))
+            break
+    return traces, _dedupe_shifts(shifts), ev
+
+
+def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
+    """"Trump, who last month imposed sanctions on Russia's oil companies, is now backing a
+    phased lifting of sanctions": a stance in a relative clause (background) and another in the
+    main clause, which says "now", for the same actor and topic: a reported shift between them."""
+    s = ctx.sentence.text
+    clauses = _relative_clauses(ctx)
+    if not clauses or not _NOW.search(s, clauses[0][1]):
+        return
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    kept = [d for d in decisions if d.stance and not d.dropped and not _uncued(d)]
+    for old in (d for d in kept if any(m.startswith("background:") for m in d.modifiers)):
+        for new in (d for d in kept if d.topic == old.topic and not any(m.startswith("background:") for m in d.modifiers)):
+            for actor in set(old.actors) & set(new.actors):
+                if (actor, old.topic) in done or old.stance == new.stance:
+                    continue
+                done.add((actor, old.topic))
+                conf = round(min(old.confidence, new.confidence), 3)
+                shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_BACKGROUND_NOW, conf))
+                ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, SHIFT_EVIDENCE_CONFIDENCE))
+                traces.append(ShiftTrace(SHIFT_BACKGROUND_NOW, f"{old.cue} … now {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
+
+
+def _dedupe_shifts(shifts: list[ReportedShift]) -> list[ReportedShift]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for sh in shifts:
+        if (sh.actor, sh.topic) in seen:
+            continue
+        seen.add((sh.actor, sh.topic))
+        out.append(sh)
+    return out
