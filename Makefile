@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast eval bench lint venv clean deploy
+.PHONY: run test test-fast eval bench lint venv clean deploy chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,18 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(BIN)/redline run
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
 # Everything that needs no Prefect server and no long waits, spread over the cores.
-test-fast: $(STAMP)
+test-fast: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -n auto -m "not prefect and not slow"
+
+# The report's test opens the page in a real headless browser: Debian's chromium (Playwright
+# drives it; Playwright's own browser builds are never downloaded). Installed when missing.
+chromium:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 eval: $(STAMP)
 	$(BIN)/python -m extractors.signals.evaluate

@@ -11,8 +11,9 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
-from flows import alerting, tasks
+from flows import alerting, reporting, tasks
 from redline import config as config_mod
+from redline.report import report_markdown
 from redline.runs import render_markdown
 
 
@@ -32,7 +33,12 @@ def redline_run(config_path: str | None = None) -> dict:
     finally:
         summary = tasks.finish_run(cfg, run_id, status, stages)
         tasks.publish_read_copy(cfg)
+        try:
+            report_line = report_markdown(reporting.write_report_task(cfg))
+        except Exception as exc:  # noqa: BLE001 - a page that failed to render must not fail the pass
+            report_line = f"Report not written: {type(exc).__name__}: {exc}"
         create_markdown_artifact(
-            key="redline-run-summary", markdown=render_markdown(summary), description=f"Redline run {run_id}"
+            key="redline-run-summary", markdown=render_markdown(summary) + "\n" + report_line + "\n",
+            description=f"Redline run {run_id}",
         )
     return summary.stages

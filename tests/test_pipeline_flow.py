@@ -53,12 +53,17 @@ def test_run_publishes_a_keyed_markdown_artifact(prefect_api: str, site: Site, m
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     url = site.add("/rss", body=rss(_serve_seeds(site, seed_stems()[:1])))
-    path, _ = make_config([{"name": "Wire", "url": url}, {"name": "Down", "url": site.url("/missing")}])
+    path, cfg = make_config([{"name": "Wire", "url": url}, {"name": "Down", "url": site.url("/missing")}])
     redline_run(config_path=str(path))
     with get_client(sync_client=True) as client:
         arts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["redline-run-summary"])))
     latest = max(arts, key=lambda a: a.created)
     assert "| 2 |" in latest.data and "HTTP 404" in latest.data and "Down" in latest.data
+    # the run rewrote the report from its read copy, and the artifact links to it
+    report = (cfg.warehouse.parent / "report.html").resolve()
+    (positions,) = query(cfg, "SELECT count(*) FROM position_timeline")[0]
+    assert f"({report.as_uri()})" in latest.data and f"{positions} positions" in latest.data
+    assert positions > 0 and report.read_text(encoding="utf-8").count('"link": "#pos-') == positions
 
 
 def test_fallback_to_feed_content_is_recorded(prefect_api: str, site: Site, make_config) -> None:

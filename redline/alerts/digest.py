@@ -7,8 +7,10 @@ in core.digest_log (target name and redacted reason, never the URL).
 from __future__ import annotations
 
 import html
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from redline.alerts.render import (
@@ -23,6 +25,7 @@ from redline.alerts.render import (
 )
 from redline.alerts.routing import check_alerting, digest_targets
 from redline.alerts.send import body_format_for, body_limit, remember_secrets, send
+from redline.report import REPORT_DAYS
 from warehouse.batch import insert_rows, select_dicts
 
 if TYPE_CHECKING:
@@ -84,7 +87,22 @@ def _health(feeds: list[dict[str, Any]]) -> tuple[str, list[str]]:
     return line, details
 
 
-def render_digest(data: DigestData, fmt: str, limit: int) -> Message:
+def timeline_image(warehouse: Warehouse, now: datetime, folder: Path) -> Path | None:
+    """The report's timeline charts of the last REPORT_DAYS days as a PNG in `folder`, or None
+    when there is no position to draw."""
+    from redline import report
+
+    with warehouse.connect() as con:
+        data = report.gather(con, now=now, days=REPORT_DAYS)
+    png = report.timeline_png(data)
+    if png is None:
+        return None
+    path = folder / "redline-timeline.png"
+    path.write_bytes(png)
+    return path
+
+
+def render_digest(data: DigestData, fmt: str, limit: int, *, image: str | None = None) -> Message:
     title = f"Redline daily digest {day(data.now)}"
     by_actor: dict[str, list[dict[str, Any]]] = {}
     for s in data.states:
@@ -112,7 +130,9 @@ def render_digest(data: DigestData, fmt: str, limit: int) -> Message:
             f"<h2>{e(title)}</h2><h3>Current stances</h3><table border='1' cellpadding='3'>{''.join(rows)}</table>"
             "<p>* changed in the last 24 hours</p>"
             f"<h3>Shifts, last 24 hours</h3><ul>{shift_items}</ul>"
-            f"<h3>Feed health</h3><p>{e(health)}</p><ul>{''.join(f'<li>{e(clean(d))}</li>' for d in details)}</ul>"
+            + (f"<h3>Positions over time</h3><p>The timeline of every position of the last "
+               f"{REPORT_DAYS} days is attached ({e(image)}).</p>" if image else "")
+            + f"<h3>Feed health</h3><p>{e(health)}</p><ul>{''.join(f'<li>{e(clean(d))}</li>' for d in details)}</ul>"
         )
     else:
         lines = ["**Current stances** (* = changed in the last 24 hours)"]
@@ -147,19 +167,26 @@ def send_digest(warehouse: Warehouse, cfg: Config, *, now: datetime | None = Non
     data = gather(warehouse, now)
     log, errors = [], []
     sent = 0
-    for t in targets:
-        url = t.url.get_secret_value()
-        fmt = body_format_for(url)
-        limit = min(cfg.alerts.max_chars * 4, cfg.alerts.target_max_chars.get(t.name, 10**6))
-        msg = render_digest(data, fmt, body_limit(url, limit))
-        out = send(url, msg, connect_s=cfg.alerts.connect_timeout_s, read_s=cfg.alerts.read_timeout_s)
-        sent += out.ok
-        if not out.ok:
-            errors.append(f"{t.name}: {out.error}")
-        log.append({
-            "digest_id": f"digest-{day(now)}", "target": t.name, "status": "sent" if out.ok else "failed",
-            "error": out.error, "sent_at": now,
-        })
+    with tempfile.TemporaryDirectory(prefix="redline-digest-") as tmp:
+        image = None
+        if any(body_format_for(t.url.get_secret_value()) == HTML for t in targets):
+            image = timeline_image(warehouse, now, Path(tmp))
+        for t in targets:
+            url = t.url.get_secret_value()
+            fmt = body_format_for(url)
+            limit = min(cfg.alerts.max_chars * 4, cfg.alerts.target_max_chars.get(t.name, 10**6))
+            # Email carries the timeline image as an attachment; chat targets get text only.
+            attach = [str(image)] if image and fmt == HTML else []
+            msg = render_digest(data, fmt, body_limit(url, limit), image=image.name if attach else None)
+            out = send(url, msg, connect_s=cfg.alerts.connect_timeout_s, read_s=cfg.alerts.read_timeout_s,
+                       attach=attach)
+            sent += out.ok
+            if not out.ok:
+                errors.append(f"{t.name}: {out.error}")
+            log.append({
+                "digest_id": f"digest-{day(now)}", "target": t.name, "status": "sent" if out.ok else "failed",
+                "error": out.error, "sent_at": now,
+            })
     with warehouse.connect() as con:
         insert_rows(con, "core.digest_log", log)
     return DigestResult(targets=len(targets), sent=sent, failed=len(targets) - sent,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -145,8 +146,8 @@ class SendOutcome:
     error: str | None = None
 
 
-def send(url: str, message: Message, *, connect_s: float, read_s: float) -> SendOutcome:
-    """Deliver `message` to one apprise URL. Never raises for delivery problems."""
+def send(url: str, message: Message, *, connect_s: float, read_s: float, attach: Sequence[str] = ()) -> SendOutcome:
+    """Deliver `message` (with the files in `attach`) to one apprise URL. Never raises for delivery problems."""
     import apprise
 
     remember_secrets([url])
@@ -158,7 +159,7 @@ def send(url: str, message: Message, *, connect_s: float, read_s: float) -> Send
     fmt = apprise.NotifyFormat.HTML if message.body_format == HTML else apprise.NotifyFormat.MARKDOWN
     _capture.local.buf = []
     try:
-        result = obj.notify(title=message.title, body=message.body, body_format=fmt)
+        result = obj.notify(title=message.title, body=message.body, body_format=fmt, attach=list(attach) or None)
     except Exception as exc:  # noqa: BLE001 - a plugin bug is a failed send, not a crashed run
         result, lines = False, [f"{type(exc).__name__}: {exc}"]
     else:
