@@ -15,14 +15,6 @@ from extractors.signals.text import Sentence
 
 INVERT = {"accept": "reject", "demand": "reject", "reject": "accept", "conditional": "conditional"}
 
-VIA_FACTOR = {
-    "subject": 1.0, "passive agent": 1.0, "metonym": 0.95, "role": 0.95, "group": 0.95,
-    "speaker": 0.95, "reported speech": 0.95, "relative clause": 0.9, "according to": 0.9,
-    "carry-over": 0.85, "proposer": 0.9, "accused": 0.9, "document": 0.9,
-}
-
-SHIFT_EVIDENCE_CONFIDENCE = 0.6
-
 _TOKEN = re.compile(r"[\w'-]+")
 
 # a non-restrictive relative clause (", who joined U.S. negotiators in Paris,"): the names in

@@ -12,7 +12,6 @@ from extractors.signals.base import (
     _RELATIVE_GAP,
     _THE,
     INVERT,
-    VIA_FACTOR,
     Decision,
     _Ctx,
     _Cue,
@@ -54,7 +53,7 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
                     stance = c.group.stance
                     if hit.term.polarity == "inverse":
                         stance = INVERT[stance]
-                    conf = hit.rule.confidence * c.group.strength * VIA_FACTOR["relative clause"]
+                    conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
                     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
                                     stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
             return None
@@ -80,7 +79,8 @@ def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first:
     if not actors:
         return None
     stance = "reject" if (first.stance == "reject" or hit.term.polarity == "inverse") else "demand"
-    conf = hit.rule.confidence * 0.85 * VIA_FACTOR.get(via or "", 0.85)
+    g = ctx.rs.lexicon.grammar
+    conf = hit.rule.confidence * g.weights["second_reading"] * g.via(via)
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, colon.group(0).strip(), "demand", stance,
                     actors, via, atext, (f"item of a list of {colon.group(1).lower()}",), round(conf, 3), None)
 
@@ -116,7 +116,7 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
         return None
     if hit.term.polarity == "inverse":
         stance = INVERT[stance]
-    conf = hit.rule.confidence * 0.85 * VIA_FACTOR["proposer"]
+    conf = hit.rule.confidence * g.weights["second_reading"] * g.via("proposer")
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[m.start : m.end], stance, stance,
                     agents, via, m.text, (), round(conf, 3), None)
 
@@ -222,9 +222,9 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
             return dec(None, None, None, dropped="no stance cue near the topic words")
         mods.insert(0, f"{MENTION_NOTE}: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
-    conf = rule.confidence * cue.group.strength * VIA_FACTOR.get(via or "", 0.85)
+    conf = rule.confidence * cue.group.strength * g.via(via)
     if any(m.startswith(("negation", "hedge")) for m in mods):
-        conf *= 0.92  # a reading through a negation is a little less certain
+        conf *= g.weights["through_negation"]
     past = _PLUPERFECT.search(s[max(0, cue.start - 40) : cue.start]) if placement == "pre" else None
     in_relative = any(a < cue.start < b for a, b in _relative_clauses(ctx))
     if past and (past.group(1) or in_relative):
@@ -232,10 +232,10 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         # stance, background to what the sentence reports now (a bare "had" is often only
         # reported speech shifted back: "Witkoff said the US had helped broker ...")
         mods.append("background: past perfect ('had ...'), weighed less")
-        conf *= 0.5
+        conf *= g.weights["past_perfect"]
     elif in_relative:
         # "Trump, who last month imposed sanctions ..., is now backing their lifting": the
         # relative clause is background; the main clause is the news
         mods.append("background: relative clause, weighed a little less")
-        conf *= 0.9
+        conf *= g.weights["relative_clause"]
     return dec(cue_text, stance0, stance, actors, via, atext, tuple(mods), conf)

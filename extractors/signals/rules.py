@@ -311,6 +311,12 @@ class Grammar:
     mention_vias: tuple[str, ...] = ()
     mention_weight: float = 0.5
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
+    # weights (grammar.yaml: weights): by how the actor was found, and the named modifiers
+    via_weights: Mapping[str, float] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def via(self, via: str | None) -> float:
+        return self.via_weights.get(via or "", self.via_weights.get("other", 0.85))
 
 
 @dataclass
@@ -557,11 +563,33 @@ def _grammar(doc: Any) -> Grammar:
         condition_list=re.compile(rf"\b({alt('condition_list_nouns')})\s*(?:include|are|were|was|is)?\s*:\s", re.I),
         group_anaphor=re.compile(rf"\b{alt('group_anaphors')}\b", re.I),
         document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
+        via_weights=_weights(doc, "via"),
+        weights=_named_weights(doc),
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
+
+
+def _weights(doc: dict, key: str) -> dict[str, float]:
+    raw = (doc.get("weights") or {}).get(key)
+    if not isinstance(raw, dict) or not all(isinstance(v, int | float) and 0 < v <= 1 for v in raw.values()):
+        raise RuleError(f"grammar.yaml: weights.{key}: expected a mapping of numbers in (0, 1]")
+    return {str(k): float(v) for k, v in raw.items()}
+
+
+WEIGHTS = ("second_reading", "through_negation", "past_perfect", "relative_clause", "reported_shift_evidence")
+
+
+def _named_weights(doc: dict) -> dict[str, float]:
+    raw = {k: v for k, v in (doc.get("weights") or {}).items() if k != "via"}
+    missing, unknown = set(WEIGHTS) - set(raw), set(raw) - set(WEIGHTS)
+    if missing or unknown or not all(isinstance(v, int | float) and 0 < v <= 1 for v in raw.values()):
+        raise RuleError(f"grammar.yaml: weights: expected numbers in (0, 1] for exactly {', '.join(WEIGHTS)}"
+                        + (f" (missing: {', '.join(sorted(missing))})" if missing else "")
+                        + (f" (unknown: {', '.join(sorted(unknown))})" if unknown else ""))
+    return {k: float(v) for k, v in raw.items()}
 
 
 def _plain_words(patterns: Any) -> tuple[str, ...] | None:

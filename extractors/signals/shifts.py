@@ -10,8 +10,6 @@ from typing import Any
 from extractors.signals.attribution import _subject
 from extractors.signals.base import (
     INVERT,
-    SHIFT_EVIDENCE_CONFIDENCE,
-    VIA_FACTOR,
     Decision,
     ShiftTrace,
     _Ctx,
@@ -84,11 +82,11 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if frm == to:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, "no change of stance"))
                 continue
-            conf = round(hit.rule.confidence * VIA_FACTOR.get(via or "", 0.85), 3)
+            conf = round(hit.rule.confidence * ctx.rs.lexicon.grammar.via(via), 3)
             traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, to, None))
             for a in actors:
                 shifts.append(ReportedShift(a, topic, frm, to, s, sp.id, conf))
-                ev.append(_Evidence(a, topic, to, ctx.sentence.index, s, sp.id, s[start:end], SHIFT_EVIDENCE_CONFIDENCE))
+                ev.append(_Evidence(a, topic, to, ctx.sentence.index, s, sp.id, s[start:end], ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
             break
     return traces, _dedupe_shifts(shifts), ev
 
@@ -111,7 +109,7 @@ def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftT
                 done.add((actor, old.topic))
                 conf = round(min(old.confidence, new.confidence), 3)
                 shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_BACKGROUND_NOW, conf))
-                ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, SHIFT_EVIDENCE_CONFIDENCE))
+                ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
                 traces.append(ShiftTrace(SHIFT_BACKGROUND_NOW, f"{old.cue} … now {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
 
 
