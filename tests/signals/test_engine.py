@@ -616,3 +616,16 @@ def test_a_truce_put_first_makes_the_rest_conditional_but_a_timeline_does_not() 
         "Britain and France said they were ready to send a reassurance force to Ukraine once a ceasefire holds.")
     assert ("united_states", "elections_leadership", "accept") in triples(
         "Kellogg said the United States would support Ukraine holding elections after a ceasefire.")
+
+
+def test_caps_on_ukraine_s_forces_across_a_few_words_and_never_another_country_s() -> None:
+    assert ("russia", "demilitarization", "demand") in triples("Moscow insists on setting limits on the size of its armed forces.")
+    assert ("united_states", "demilitarization", "accept") in triples(
+        "The US plan would see the Ukrainian military capped at about half its present size.")
+    assert not any(t[1] == "demilitarization" for t in triples("Trump announced cuts in U.S. troops in Europe."))
+
+
+def test_a_press_report_of_a_plan_is_reporting_but_a_denied_report_is_not() -> None:
+    assert ("united_states", "territory", "accept") in triples(
+        "Washington drafted a peace plan. Axios reported that the plan calls for Ukraine to cede the whole of Donetsk to Russia.")
+    assert triples("Rubio denied reports that Washington had agreed to recognise Crimea as Russian.") == set()
