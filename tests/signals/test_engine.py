@@ -629,3 +629,13 @@ def test_a_press_report_of_a_plan_is_reporting_but_a_denied_report_is_not() -> N
     assert ("united_states", "territory", "accept") in triples(
         "Washington drafted a peace plan. Axios reported that the plan calls for Ukraine to cede the whole of Donetsk to Russia.")
     assert triples("Rubio denied reports that Washington had agreed to recognise Crimea as Russian.") == set()
+
+
+def test_what_a_plan_contains_is_its_author_s_position() -> None:
+    assert ("united_states", "territory", "accept") in triples("The US proposal includes territorial concessions to Russia.")
+    got = triples("Witkoff and Dmitriev drafted a 28-point plan. The plan envisions a sweeping demilitarisation of Ukraine.")
+    assert {("united_states", "demilitarization", "accept"), ("russia", "demilitarization", "accept")} <= got
+    # a list of demands, and what a deal must include, stay demands
+    assert triples("Russia's demands include the withdrawal of Ukrainian troops from Donetsk.") == {("russia", "territory", "demand")}
+    assert ("europe", "security_guarantees", "demand") in triples(
+        "Any peace agreement must include robust security guarantees for Ukraine, Kallas told EU foreign ministers.")
