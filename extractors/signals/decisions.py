@@ -222,6 +222,12 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
             return dec(None, None, None, dropped="no stance cue near the topic words")
         mods.insert(0, f"{MENTION_NOTE}: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
+    if via == "document" and stance == "demand":
+        # what a plan "requires" is what its author proposes ("The plan would require Ukraine
+        # to cede the rest of the Donbas": the author accepts the cession); a document sets no
+        # conditions of its own
+        mods.append("a document's terms: demand -> accept")
+        stance = "accept"
     conf = rule.confidence * cue.group.strength * g.via(via)
     if any(m.startswith(("negation", "hedge")) for m in mods):
         conf *= g.weights["through_negation"]

@@ -406,7 +406,8 @@ def test_a_proposer_inside_a_condition_phrase_is_not_a_proposer() -> None:
 def test_documents_speak_for_their_author() -> None:
     text = "Witkoff and Dmitriev drafted a 28-point plan last month.\nThe plan would require Ukraine to cede the rest of the Donbas."
     got = triples(text)
-    assert {("united_states", "territory", "demand"), ("russia", "territory", "demand")} <= got
+    # what a plan "requires" is what its authors propose (accept), not a condition of theirs
+    assert {("united_states", "territory", "accept"), ("russia", "territory", "accept")} <= got
     assert not any(a == "ukraine" for a, _, _ in got)  # the embedded subject is not the holder
     agent = triples("The 28-point plan, drafted by Witkoff and Dmitriev, rules out NATO membership for Ukraine.")
     assert {("united_states", "nato_membership", "reject"), ("russia", "nato_membership", "reject")} <= agent
@@ -639,3 +640,12 @@ def test_what_a_plan_contains_is_its_author_s_position() -> None:
     assert triples("Russia's demands include the withdrawal of Ukrainian troops from Donetsk.") == {("russia", "territory", "demand")}
     assert ("europe", "security_guarantees", "demand") in triples(
         "Any peace agreement must include robust security guarantees for Ukraine, Kallas told EU foreign ministers.")
+
+
+def test_should_urges_must_demands_and_a_document_s_requirements_are_its_author_s_proposal() -> None:
+    assert ("united_states", "ceasefire_full", "accept") in triples(
+        'Trump said both Russia and Ukraine should end the war "right now at the battle line."')
+    assert ("europe", "security_guarantees", "demand") in triples(
+        "Any peace agreement must include robust security guarantees for Ukraine, Kallas told EU foreign ministers.")
+    assert ("russia", "elections_leadership", "demand") in triples(
+        "Lavrov: Ukraine's leadership should go to the polls before signing any treaty")
