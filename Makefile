@@ -44,8 +44,10 @@ deploy: $(STAMP)
 	$(BIN)/prefect work-pool inspect redline-process >/dev/null 2>&1 || $(BIN)/prefect work-pool create redline-process --type process
 	REDLINE_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 
+# ruff, then mypy over redline/, warehouse/, flows/, extractors/ (configured in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

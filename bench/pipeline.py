@@ -81,11 +81,11 @@ def main() -> None:
         print(f"site: {args.feeds} feeds x {args.per_feed} pages = {total} articles, page {page_bytes / 1024:.1f} KB")
         cfg_path = write_config(tmp, feeds, "main")
         started = time.perf_counter()
-        stages = redline_run(config_path=str(cfg_path))
+        result = redline_run(config_path=str(cfg_path))
         wall = time.perf_counter() - started
-        new = stages["articles"]["new_articles"]
+        new = result.articles.new_articles
         print(f"end to end (one flow run): {new} new articles in {wall:.1f} s = {new / wall:.1f} articles/s")
-        sec = stages["articles"]["seconds"]
+        sec = result.articles.seconds
         print(f"articles stage: fetch {sec['fetch']:.2f} s, extract {sec['extract']:.2f} s, store {sec['store']:.2f} s")
         print("task run times (Prefect): " + ", ".join(f"{k} {v:.2f} s" for k, v in task_times(cfg_path).items()))
         print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "

@@ -7,6 +7,8 @@ path: secrets stay in the config file or the environment, never in Prefect.
 
 from __future__ import annotations
 
+from typing import Any
+
 from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
@@ -14,21 +16,21 @@ from prefect.runtime import flow_run
 from flows import alerting, reporting, tasks
 from redline import config as config_mod
 from redline.report import report_markdown
-from redline.runs import render_markdown
+from redline.runs import RunResult, render_markdown
 
 
 @flow(name="redline-run", log_prints=False)
-def redline_run(config_path: str | None = None) -> dict:
+def redline_run(config_path: str | None = None) -> RunResult:
     cfg = config_mod.load(config_path)
     run_id = tasks.start_run(cfg, "run", flow_run.id)
-    stages: dict = {}
+    stages: dict[str, Any] = {}  # what ran, for the run's row and artifact even when a stage fails
     status = "failed"
     try:
-        stages["poll"] = tasks.poll_feeds(cfg, run_id)
-        stages["articles"] = tasks.fetch_and_extract(cfg, run_id)
-        stages["classify"] = tasks.classify(cfg)
-        stages["shifts"] = alerting.detect_shifts_task(cfg)
-        stages["alerts"] = alerting.deliver_alerts_task(cfg)
+        stages["poll"] = poll = tasks.poll_feeds(cfg, run_id)
+        stages["articles"] = arts = tasks.fetch_and_extract(cfg, run_id)
+        stages["classify"] = classified = tasks.classify(cfg)
+        stages["shifts"] = shifts = alerting.detect_shifts_task(cfg)
+        stages["alerts"] = alerts = alerting.deliver_alerts_task(cfg)
         status = "completed"
     finally:
         summary = tasks.finish_run(cfg, run_id, status, stages)
@@ -41,4 +43,4 @@ def redline_run(config_path: str | None = None) -> dict:
             key="redline-run-summary", markdown=render_markdown(summary) + "\n" + report_line + "\n",
             description=f"Redline run {run_id}",
         )
-    return summary.stages
+    return RunResult(run_id, poll, arts, classified, shifts, alerts)

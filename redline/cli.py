@@ -17,9 +17,10 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from redline import __version__, config
+from redline.config import Config
 from redline.errors import RedlineError, UsageError
 from redline.secrets import scrub
 
@@ -37,10 +38,10 @@ class Context:
     config_path: str | None
     debug: bool
     out: TextIO = field(default_factory=lambda: sys.stdout)
-    _config: config.Config | None = None
+    _config: Config | None = None  # not config.Config: the property below shadows the module
 
     @property
-    def config(self) -> config.Config:
+    def config(self) -> Config:
         """The config for reading: ${VAR} references in notify URLs stay unresolved, so
         sql, positions, feeds, explain... work where the desk's tokens are not set."""
         if self._config is None:
@@ -48,7 +49,7 @@ class Context:
         return self._config
 
     @property
-    def sending_config(self) -> config.Config:
+    def sending_config(self) -> Config:
         """The config with notify URLs resolved: only verbs that send alerts ask for it
         (an unset variable is a one-line error naming the key)."""
         if self._config is None or self._config.unresolved:
@@ -57,7 +58,7 @@ class Context:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one clean line, exit 2
+    def error(self, message: str) -> NoReturn:  # one clean line, exit 2
         raise UsageError(f"{self.prog}: {message}")
 
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import feedparser
 
@@ -105,7 +106,7 @@ def poll_feed(client: SafeClient, feed: FeedConfig, state: FeedState, now: datet
             retry_after_s=retry_after_seconds(hdrs, now),
             elapsed_ms=int((time.monotonic() - started) * 1000),
         )
-    common = dict(
+    common: dict[str, Any] = dict(
         http_status=resp.status,
         etag=resp.headers.get("etag", state.etag),
         last_modified=resp.headers.get("last-modified", state.last_modified),
@@ -128,7 +129,7 @@ def poll_feed(client: SafeClient, feed: FeedConfig, state: FeedState, now: datet
     return replace(base, status="ok", body_hash=body_hash, entries=tuple(parsed_entries), bozo=bozo, **common)
 
 
-def parse_feed(feed: FeedConfig, body: bytes, headers: dict[str, str] | None = None) -> tuple[list, str | None]:
+def parse_feed(feed: FeedConfig, body: bytes, headers: Mapping[str, str] | None = None) -> tuple[list, str | None]:
     """Parse fetched bytes; keep what parsed from a bozo feed and say what was wrong."""
     hdrs = {"content-type": (headers or {}).get("content-type", "application/xml")}
     parsed = feedparser.parse(body, response_headers=hdrs)

@@ -19,7 +19,7 @@ import dataclasses
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def replay(text_dir: Path = REAL_HELDOUT_DIR) -> Grounding:
 def _published(gold: dict, where: Path) -> datetime:
     raw = gold.get("date")
     try:
-        day = raw if hasattr(raw, "year") else datetime.fromisoformat(str(raw)).date()
+        day = raw if isinstance(raw, date) else datetime.fromisoformat(str(raw)).date()
     except ValueError:
         raise ValueError(f"{where}: date: expected YYYY-MM-DD, got {raw!r}") from None
     return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)

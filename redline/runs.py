@@ -7,16 +7,35 @@ import json
 import uuid
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from extractors.signals.stage import ClassifyResult
+    from redline.alerts.outbox import AlertsResult
+    from redline.articles import ArticlesResult
+    from redline.feeds import PollResult
+    from redline.shifts import ShiftsResult
 
 
 @dataclass(frozen=True)
 class RunSummary:
     run_id: str
     status: str
-    stages: dict[str, Any]  # stage name -> its result dataclass (or dict)
+    stages: dict[str, Any]  # stage name -> its result as plain values (stored as JSON)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What one completed polling pass returns: each stage's own result."""
+
+    run_id: str
+    poll: PollResult
+    articles: ArticlesResult
+    classify: ClassifyResult
+    shifts: ShiftsResult
+    alerts: AlertsResult
 
 
 def start_run(warehouse: Warehouse, *, kind: str, flow_run_id: str | None = None) -> str:

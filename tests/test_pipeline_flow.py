@@ -31,17 +31,17 @@ def test_two_runs_store_each_article_once(prefect_api: str, site: Site, make_con
                              {"name": "Broken", "url": broken}])
 
     first = redline_run(config_path=str(path))
-    assert first["poll"]["new_entries"] == 5 and first["poll"]["failed"] == 1
-    assert first["articles"]["new_articles"] == 5
+    assert first.poll.new_entries == 5 and first.poll.failed == 1
+    assert first.articles.new_articles == 5
     rows = query(cfg, "SELECT extraction, count(*) FROM articles GROUP BY 1")
     assert rows == [("page", 5)]
     texts = query(cfg, "SELECT text FROM articles")
     assert not any("Most read story" in t or "Leave a Reply" in t for (t,) in texts)
 
     second = redline_run(config_path=str(path))
-    assert second["poll"]["not_modified"] == 2 and second["poll"]["new_entries"] == 0
-    assert second["poll"]["skipped"] == 1  # the broken feed is backing off
-    assert second["articles"]["new_articles"] == 0
+    assert second.poll.not_modified == 2 and second.poll.new_entries == 0
+    assert second.poll.skipped == 1  # the broken feed is backing off
+    assert second.articles.new_articles == 0
     assert query(cfg, "SELECT count(*) FROM articles") == [(5,)]
     runs = query(cfg, "SELECT status, feeds_failed FROM runs ORDER BY started_at")
     assert runs == [("completed", 1), ("completed", 0)]

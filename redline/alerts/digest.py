@@ -117,9 +117,9 @@ def render_digest(data: DigestData, fmt: str, limit: int, *, image: str | None =
             cell = {s["topic"]: s for s in states}
             tds = []
             for t in topics:
-                s = cell.get(t)
-                mark = " *" if s and s["since"] and s["since"] >= recent else ""
-                tds.append(f"<td>{e(s['stance']) + mark if s else '–'}</td>")
+                st = cell.get(t)
+                mark = " *" if st and st["since"] and st["since"] >= recent else ""
+                tds.append(f"<td>{e(st['stance']) + mark if st else '–'}</td>")
             rows.append(f"<tr><th>{e(actor_label(actor))}</th>{''.join(tds)}</tr>")
         shift_items = "".join(
             f"<li>{e(shift_title(s['actor'], s['topic'], s['from_stance'], s['to_stance']))} — "
@@ -177,7 +177,7 @@ def send_digest(warehouse: Warehouse, cfg: Config, *, now: datetime | None = Non
             limit = min(cfg.alerts.max_chars * 4, cfg.alerts.target_max_chars.get(t.name, 10**6))
             # Email carries the timeline image as an attachment; chat targets get text only.
             attach = [str(image)] if image and fmt == HTML else []
-            msg = render_digest(data, fmt, body_limit(url, limit), image=image.name if attach else None)
+            msg = render_digest(data, fmt, body_limit(url, limit), image=image.name if image and attach else None)
             out = send(url, msg, connect_s=cfg.alerts.connect_timeout_s, read_s=cfg.alerts.read_timeout_s,
                        attach=attach)
             sent += out.ok

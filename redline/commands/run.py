@@ -30,22 +30,22 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     _ = ctx.sending_config  # validate before paying for Prefect's start-up: a bad config exits 2 at once
     from flows.pipeline import redline_run
 
-    stages = redline_run(config_path=config_arg(ctx))
-    poll, arts = stages.get("poll", {}), stages.get("articles", {})
+    result = redline_run(config_path=config_arg(ctx))
+    poll, arts = result.poll, result.articles
     print(
-        f"polled {poll.get('polled', 0)} feeds ({poll.get('not_modified', 0)} not modified, "
-        f"{poll.get('unchanged', 0)} unchanged, {poll.get('failed', 0)} failed); "
-        f"{arts.get('new_articles', 0)} new articles ({arts.get('fallbacks', 0)} from feed content)",
+        f"polled {poll.polled} feeds ({poll.not_modified} not modified, "
+        f"{poll.unchanged} unchanged, {poll.failed} failed); "
+        f"{arts.new_articles} new articles ({arts.fallbacks} from feed content)",
         file=ctx.out,
     )
-    cls, sh, al = stages.get("classify", {}), stages.get("shifts", {}), stages.get("alerts", {})
+    cls, sh, al = result.classify, result.shifts, result.alerts
     print(
-        f"classified {cls.get('classified', 0)} articles: {cls.get('positions', 0)} positions, "
-        f"{cls.get('reported_shifts', 0)} reported shifts; {sh.get('shifts', 0)} new shifts; "
-        f"alerts sent {al.get('sent', 0)}, failed {al.get('failed', 0)}",
+        f"classified {cls.classified} articles: {cls.positions} positions, "
+        f"{cls.reported_shifts} reported shifts; {sh.shifts} new shifts; "
+        f"alerts sent {al.sent}, failed {al.failed}",
         file=ctx.out,
     )
-    for feed, reason in poll.get("failures", [])[:20]:
+    for feed, reason in poll.failures[:20]:
         print(f"  feed failed: {feed}: {reason}", file=ctx.out)
     print(f"read copy for SQL: {ctx.config.read_copy}", file=ctx.out)
     return 0

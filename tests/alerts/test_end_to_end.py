@@ -49,7 +49,7 @@ def test_batches_over_feeds_yield_exactly_one_alert_and_a_rerun_sends_nothing(
         )
         # Batch 1, the first poll: the backlog sets the state and sends nothing.
         first = redline_run(config_path=str(path))
-        assert first["shifts"]["alertable"] == 0 and hook.received == []
+        assert first.shifts.alertable == 0 and hook.received == []
         assert _q(cfg.read_copy, "SELECT actor, topic, stance FROM current_positions") == [
             ("russia", "ceasefire_full", "reject")]
 
@@ -66,7 +66,7 @@ def test_batches_over_feeds_yield_exactly_one_alert_and_a_rerun_sends_nothing(
 
         # Batch 3: nothing new anywhere.
         third = redline_run(config_path=str(path))
-        assert third["alerts"]["attempted"] == 0
+        assert third.alerts.attempted == 0
     finally:
         hook.stop()
     assert [m["title"] for m in hook.received] == ["Russia on a full ceasefire: reject → accept"]
