@@ -1,11 +1,11 @@
-# The two commands of the README: `make run` and `make test`. Each (re)creates .venv
+# The commands of the README: `make run`, `make demo` and `make test`. Each (re)creates .venv
 # from pyproject.toml when it is missing or older than pyproject.toml.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast eval bench lint venv clean deploy chromium
+.PHONY: run demo test test-fast eval bench lint venv clean deploy chromium
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/redline run
+
+# The five seed articles through the real pipeline on 127.0.0.1 (no network): see `redline demo`.
+demo: $(STAMP)
+	$(BIN)/redline demo
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q

@@ -146,7 +146,7 @@ td.stance { color: #fff; font-weight: 600; }
 td.empty { color: #aaa; text-align: center; }
 tr:target { outline: 3px solid #f08c00; }
 .muted { color: #777; font-size: 0.9em; }
-.evidence { max-width: 48em; }
+.evidence { display: block; max-width: 48em; }
 """
 
 
@@ -211,39 +211,44 @@ def _evidence_tables(data: ReportData) -> str:
     return "".join(out)
 
 
+def _table(table_id: str, headers: list[str], rows: list[list[str]]) -> str:
+    """An HTML table; `rows` hold cells that are already HTML (escaped where they came from a feed)."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table id='{table_id}'><tr>{head}</tr>{body}</table>"
+
+
 def _shifts(data: ReportData) -> str:
     if not data.shifts:
         return "<p>No shifts in this period.</p>"
-    out = ["<table id='shifts'><tr><th>published</th><th>actor</th><th>topic</th><th>change</th><th>kind</th>"
-           "<th>severity</th><th>alert state</th><th>deliveries</th><th>evidence</th><th>article</th></tr>"]
+    rows = []
     for s in data.shifts:
         change = f"{s['from_stance']} → {s['to_stance']}" if s["from_stance"] else f"{s['to_stance']} (first seen)"
         others = [o for o in s["corroborating_sources"] if o != s["source"]]
         also = f"<br><span class='muted'>also: {_e(', '.join(others))}</span>" if others else ""
-        out.append(
-            f"<tr><td>{when(s['published_at'])}</td><td>{_e(actor_label(s['actor']))}</td>"
-            f"<td>{_e(topic_label(s['topic']))}</td><td>{_e(change)}</td><td>{_e(s['kind'])}</td>"
-            f"<td>{_e(s['severity'])}</td><td>{_e(s['alert_state'])}</td>"
-            f"<td>{_e(', '.join(s['deliveries'])) or '–'}</td><td class='evidence'>{_e(s['evidence'])}</td>"
-            f"<td>{_link(s['url'], s['title'])}<br><span class='muted'>{_e(s['source'])}</span>{also}</td></tr>"
-        )
-    return "".join(out) + "</table>"
+        rows.append([
+            when(s["published_at"]), _e(actor_label(s["actor"])), _e(topic_label(s["topic"])), _e(change),
+            _e(s["kind"]), _e(s["severity"]), _e(s["alert_state"]), _e(", ".join(s["deliveries"])) or "–",
+            f"<span class='evidence'>{_e(s['evidence'])}</span>",
+            f"{_link(s['url'], s['title'])}<br><span class='muted'>{_e(s['source'])}</span>{also}",
+        ])
+    return _table("shifts", ["published", "actor", "topic", "change", "kind", "severity", "alert state",
+                             "deliveries", "evidence", "article"], rows)
 
 
 def _feeds(data: ReportData) -> str:
     if not data.feeds:
         return "<p>No feeds polled yet.</p>"
-    out = ["<table id='feeds'><tr><th>feed</th><th>last status</th><th>last success</th><th>failures in a row</th>"
-           "<th>errors ever</th><th>entries seen</th><th>next poll</th><th>last error</th></tr>"]
+    rows = []
     for f in data.feeds:
         status = "disabled: " + (f["disabled_reason"] or "") if f["disabled"] else (f["last_status"] or "never polled")
-        out.append(
-            f"<tr><td>{_e(f['name'])}</td><td>{_e(status)}</td>"
-            f"<td>{when(f['last_success_at']) if f['last_success_at'] else 'never'}</td>"
-            f"<td>{f['consecutive_failures'] or 0}</td><td>{f['error_count'] or 0}</td><td>{f['entries_seen'] or 0}</td>"
-            f"<td>{when(f['next_poll_at']) if f['next_poll_at'] else '–'}</td><td>{_e(f['last_error'] or '')}</td></tr>"
-        )
-    return "".join(out) + "</table>"
+        rows.append([
+            _e(f["name"]), _e(status), when(f["last_success_at"]) if f["last_success_at"] else "never",
+            str(f["consecutive_failures"] or 0), str(f["error_count"] or 0), str(f["entries_seen"] or 0),
+            when(f["next_poll_at"]) if f["next_poll_at"] else "–", _e(f["last_error"] or ""),
+        ])
+    return _table("feeds", ["feed", "last status", "last success", "failures in a row", "errors ever",
+                            "entries seen", "next poll", "last error"], rows)
 
 
 def render_html(data: ReportData) -> str:
