@@ -649,3 +649,9 @@ def test_should_urges_must_demands_and_a_document_s_requirements_are_its_author_
         "Any peace agreement must include robust security guarantees for Ukraine, Kallas told EU foreign ministers.")
     assert ("russia", "elections_leadership", "demand") in triples(
         "Lavrov: Ukraine's leadership should go to the polls before signing any treaty")
+
+
+def test_cannot_expect_plans_and_counted_coalitions() -> None:
+    assert ("united_states", "nato_membership", "reject") in triples("Trump later said Ukraine cannot expect NATO membership.")
+    assert triples("Macron said France plans to send troops to Ukraine.") == {("europe", "foreign_troops", "accept")}
+    assert triples("Twenty-six countries pledged to send troops to Ukraine.") == {("europe", "foreign_troops", "accept")}
