@@ -39,7 +39,9 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
-_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?", re.I)
+_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
+# between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
+_AGENT_GAP = re.compile(r"\b(?:by|to|for)\s*(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}$")
 
 # a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
 _PARTIAL_QUOTE = re.compile(r"\w\s*$")
@@ -259,10 +261,11 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
     s = ctx.sentence.text
     for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
         if (
-            m.start >= cue.end and _tokens(s[cue.end : m.start]) <= 2 and cue.group.stance in ("accept", "reject", "demand")
-            and re.search(r"\b(?:by|to|for)\s*(?:the\s+)?$", s[cue.start : m.start])
+            m.start >= cue.end and cue.group.stance in ("accept", "reject", "demand")
+            and _AGENT_GAP.search(s[cue.start : m.start])
         ):
-            return _coordinated(s, ctx.mentions, m), "passive agent", m.text, None
+            # "endorsed by Meloni and Trump": the agents that follow, joined by "and"
+            return _coordinated_after(s, ctx.mentions, m), "passive agent", m.text, None
     for m in ctx.mentions:  # "For Moscow, NATO membership is a non-starter"
         if m.end <= hit.start and re.match(r"\s*(?:'s)?\s*,", s[m.end : m.end + 4]) and re.search(r"\b(?:for|to)\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]):
             return m.actors, "subject", m.text, None

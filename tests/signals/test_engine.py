@@ -655,3 +655,9 @@ def test_cannot_expect_plans_and_counted_coalitions() -> None:
     assert ("united_states", "nato_membership", "reject") in triples("Trump later said Ukraine cannot expect NATO membership.")
     assert triples("Macron said France plans to send troops to Ukraine.") == {("europe", "foreign_troops", "accept")}
     assert triples("Twenty-six countries pledged to send troops to Ukraine.") == {("europe", "foreign_troops", "accept")}
+
+
+def test_passive_agents_with_titles_and_coordination_all_hold_it() -> None:
+    got = triples("The ceasefire proposal was endorsed by Italian Prime Minister Giorgia Meloni and U.S. President Donald Trump.")
+    assert got == {("europe", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
+    assert triples("The truce was rejected by Russian President Vladimir Putin.") == {("russia", "ceasefire_full", "reject")}
