@@ -193,6 +193,7 @@ class ShiftPattern:
     cues_inside: bool = False
     not_cues: re.Pattern[str] | None = None
     after_comma: bool = False
+    uncued_stance: str | None = None  # the new stance when the topic words have no cue
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.17"
+ENGINE_REVISION = "2026-12-02.18"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -472,14 +473,17 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         if topics is not None and (not isinstance(topics, list) or set(topics) - set(TOPICS)):
             raise RuleError(f"{where}: topics: expected a list of topic ids (known: {', '.join(TOPICS)})")
         new_stance = s.get("new_stance") or {}
-        if not isinstance(new_stance, dict) or set(new_stance) - {"cues_inside", "not_cues", "after_comma"}:
-            raise RuleError(f"{where}: new_stance: expected a mapping of cues_inside, not_cues, after_comma")
+        if not isinstance(new_stance, dict) or set(new_stance) - {"cues_inside", "not_cues", "after_comma", "uncued"}:
+            raise RuleError(f"{where}: new_stance: expected a mapping of cues_inside, not_cues, after_comma, uncued")
+        if new_stance.get("uncued") not in (None, *STANCES):
+            raise RuleError(f"{where}: new_stance.uncued: unknown stance {new_stance.get('uncued')!r}")
         not_cues = new_stance.get("not_cues")
         pat = quote_transparent(s["pattern"]) if isinstance(s.get("pattern"), str) else s.get("pattern")
         shifts.append(ShiftPattern(
             sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)),
             best_prefixes(pat), frozenset(topics) if topics else None, bool(new_stance.get("cues_inside")),
             _word_starts(not_cues, f"{where}: new_stance.not_cues") if not_cues else None, bool(new_stance.get("after_comma")),
+            new_stance.get("uncued"),
         ))
 
     def words(key: str, src: Any) -> re.Pattern[str]:

@@ -68,10 +68,19 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 if sp.after_comma and (close := s.find(",", end)) >= 0:
                     other = [c for c in other if c.start > close]  # the new stance is the main clause's
                 d = _decide(ctx, hit, other, None)
-                if d.stance is None or d.dropped or _uncued(d):
+                if d.stance and not d.dropped and not _uncued(d):
+                    to = d.stance
+                    if d.actors and d.actor_via != "carry-over":
+                        # the new stance's own holder: "Moscow brushed off a shift in tone from
+                        # Trump, who suggested ...": Trump's, not Moscow's
+                        actors, via = d.actors, d.actor_via
+                elif sp.uncued_stance and d.dropped and d.dropped.startswith("no stance"):
+                    # "changes his position and says Ukraine can now recover all the territory":
+                    # the changed position is the topic words themselves
+                    to = INVERT[sp.uncued_stance] if hit.term.polarity == "inverse" else sp.uncued_stance
+                else:
                     traces.append(ShiftTrace(sp.id, s[start:end], topic, actors, frm, None, "no new stance stated"))
                     continue
-                to = d.stance
                 if hit.term.polarity == "inverse":
                     frm = INVERT[frm] if frm else None
             elif hit.term.polarity == "inverse" and not inside:

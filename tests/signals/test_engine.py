@@ -661,3 +661,8 @@ def test_passive_agents_with_titles_and_coordination_all_hold_it() -> None:
     got = triples("The ceasefire proposal was endorsed by Italian Prime Minister Giorgia Meloni and U.S. President Donald Trump.")
     assert got == {("europe", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
     assert triples("The truce was rejected by Russian President Vladimir Putin.") == {("russia", "ceasefire_full", "reject")}
+
+
+def test_a_changed_position_with_no_cue_is_the_topic_words_themselves() -> None:
+    got = classify("Trump changes his position and says Ukraine can now recover all the territory occupied by Russia.", ruleset=RS)
+    assert {(s.actor, s.topic, s.to_stance) for s in got.reported_shifts} == {("united_states", "territory", "reject")}
