@@ -666,3 +666,9 @@ def test_passive_agents_with_titles_and_coordination_all_hold_it() -> None:
 def test_a_changed_position_with_no_cue_is_the_topic_words_themselves() -> None:
     got = classify("Trump changes his position and says Ukraine can now recover all the territory occupied by Russia.", ruleset=RS)
     assert {(s.actor, s.topic, s.to_stance) for s in got.reported_shifts} == {("united_states", "territory", "reject")}
+
+
+def test_stopping_the_fighting_is_a_ceasefire_but_not_at_sea() -> None:
+    assert triples("Zelensky said Ukraine supports an immediate end to fighting.") == {("ukraine", "ceasefire_full", "accept")}
+    assert triples("Russia rejected calls to stop fighting.") == {("russia", "ceasefire_full", "reject")}
+    assert ("ukraine", "ceasefire_full", "accept") not in triples("Zelensky proposed to stop the fighting in the Black Sea.")
