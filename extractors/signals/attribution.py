@@ -39,12 +39,22 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
-_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
+_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
 # between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
 _AGENT_GAP = re.compile(r"\b(?:by|to|for)\s*(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}$")
 
 # a quote that opens mid-clause, right after a word (not after "said:", a comma or a dash)
 _PARTIAL_QUOTE = re.compile(r"\w\s*$")
+
+
+def _coordinated_chain(s: str, mentions: list[Mention], m: Mention) -> tuple[tuple[str, ...], Mention]:
+    """Actors of m and of the mentions joined to it after it, and the last such mention."""
+    actors = list(m.actors)
+    idx = mentions.index(m)
+    while idx + 1 < len(mentions) and _AND_JOIN.fullmatch(s, mentions[idx].end, mentions[idx + 1].start):
+        idx += 1
+        actors += [a for a in mentions[idx].actors if a not in actors]
+    return tuple(actors), mentions[idx]
 
 
 def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:

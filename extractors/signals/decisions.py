@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import re
 
-from extractors.signals.attribution import _coordinated, _coordinated_after, _post_actor, _subject
+from extractors.signals.attribution import (
+    _coordinated,
+    _coordinated_after,
+    _coordinated_chain,
+    _post_actor,
+    _subject,
+)
 from extractors.signals.base import (
     _RELATIVE_GAP,
     _THE,
@@ -38,6 +44,12 @@ def _uncued(d: Decision) -> bool:
     return bool(d.dropped and d.dropped.startswith("no stance")) or bool(d.modifiers and d.modifiers[0].startswith(MENTION_NOTE))
 
 
+# between a relative clause's subject and its verb: "have all urged", "has long backed"
+_AUXILIARIES = re.compile(
+    r"\s*(?:(?:have|has|had|is|are|was|were|will|would|all|both|long|repeatedly|also|already|since|now|jointly|each|firmly)\s+){0,3}"
+    r"|\s*[\w'-]+\s+", re.I)
+
+
 def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None, first: Decision) -> Decision | None:
     """A second reading when a relative clause follows the topic words and the first
     decision came from elsewhere: '"no" to the security guarantees Ukraine wants'."""
@@ -46,16 +58,19 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
     s = ctx.sentence.text
     for m in ctx.mentions:
         if m.start >= hit.end and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]):
+            # "a ceasefire that Ukraine, its European allies and Washington have all urged ...":
+            # every actor of the list, and the cue after the last one and its auxiliaries
+            actors, last = _coordinated_chain(s, ctx.mentions, m)
             for c in cues:
-                if c.start >= m.end and _tokens(s[m.end : c.start]) <= 1 and c.group.placement == "pre" and not c.group.deontic:
-                    if set(m.actors) & set(first.actors):
+                if c.start >= last.end and _AUXILIARIES.fullmatch(s, last.end, c.start) and c.group.placement == "pre" and not c.group.deontic:
+                    if set(actors) & set(first.actors):
                         return None
                     stance = c.group.stance
                     if hit.term.polarity == "inverse":
                         stance = INVERT[stance]
                     conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
                     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
-                                    stance, m.actors, "relative clause", m.text, (), round(conf, 3), None)
+                                    stance, actors, "relative clause", m.text, (), round(conf, 3), None)
             return None
     return None
 

@@ -672,3 +672,9 @@ def test_stopping_the_fighting_is_a_ceasefire_but_not_at_sea() -> None:
     assert triples("Zelensky said Ukraine supports an immediate end to fighting.") == {("ukraine", "ceasefire_full", "accept")}
     assert triples("Russia rejected calls to stop fighting.") == {("russia", "ceasefire_full", "reject")}
     assert ("ukraine", "ceasefire_full", "accept") not in triples("Zelensky proposed to stop the fighting in the Black Sea.")
+
+
+def test_a_relative_clause_with_a_list_of_holders_and_auxiliaries() -> None:
+    got = triples("Russia rejected a proposed ceasefire that Ukraine, its European allies and Washington have all urged Russia to accept.")
+    assert got == {("russia", "ceasefire_full", "reject"), ("ukraine", "ceasefire_full", "accept"),
+                   ("europe", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
