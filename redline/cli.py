@@ -22,7 +22,7 @@ from typing import NoReturn, TextIO
 from redline import __version__, config
 from redline.config import Config
 from redline.errors import RedlineError, UsageError
-from redline.secrets import scrub
+from redline.secrets import redact, scrub
 
 EPILOG = """examples:
   redline run                      one pass over every feed
@@ -132,8 +132,8 @@ def _report(exc: BaseException, ctx: Context | None, debug: bool) -> None:
     secrets = ctx._config.secrets() if ctx and ctx._config else []
     msg = str(exc) if isinstance(exc, RedlineError) else f"{type(exc).__name__}: {exc}"
     if debug:
-        traceback.print_exception(exc)
-    print(f"redline: error: {scrub(msg, secrets)}", file=sys.stderr)
+        print(redact(scrub("".join(traceback.format_exception(exc)), secrets)), end="", file=sys.stderr)
+    print(f"redline: error: {redact(scrub(msg, secrets))}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -167,12 +167,16 @@ def parse(text: str, *, source: str, base_dir: Path | None = None, secrets: bool
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         raise ConfigError(f"{source}: {key}: {msg}{more}") from None
+    if secrets:
+        from redline.secrets import remember
+
+        remember(cfg.secrets())  # from now on no log line of this process shows them
     if base_dir is not None and not cfg.warehouse.is_absolute():
         cfg = cfg.model_copy(update={"warehouse": (base_dir / cfg.warehouse)})
     # A route whose tags match no notify target is a configuration error, not a silent drop.
     from redline.alerts.routing import check_alerting
 
-    check_alerting(cfg, urls=False)
+    check_alerting(cfg)
     return cfg
 
 

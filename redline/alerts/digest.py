@@ -158,7 +158,7 @@ def render_digest(data: DigestData, fmt: str, limit: int, *, image: str | None =
 
 def send_digest(warehouse: Warehouse, cfg: Config, *, now: datetime | None = None) -> DigestResult:
     """Send the digest to every digest-tagged target; record each result."""
-    check_alerting(cfg)
+    check_alerting(cfg, sending=True)
     remember_secrets(cfg.secrets())
     now = now or datetime.now(UTC)
     targets = digest_targets(cfg)

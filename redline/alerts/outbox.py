@@ -253,7 +253,7 @@ def deliver_alerts(
 
     `only` restricts sending to those alert ids (`redline alerts retry ID...`).
     """
-    check_alerting(cfg)
+    check_alerting(cfg, sending=True)
     remember_secrets(cfg.secrets())
     fixed_now = now
     now = now or datetime.now(UTC)

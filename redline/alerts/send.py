@@ -10,64 +10,20 @@ when no service took the message: that is a failure, not a success.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 from redline.alerts.render import HTML, MARKDOWN, Message
-from redline.secrets import redact_url, scrub
+from redline.secrets import redact_urls, remember
 
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
 _EMAIL_SCHEMES = ("mailto", "mailtos", "email", "ses", "sendgrid", "mailgun", "sparkpost", "smtp2go", "resend", "brevo")
-_TOKENISH = re.compile(r"[A-Za-z0-9_\-]{10,}")
-_secrets: set[str] = set()  # whole notify URLs, and their secret-looking parts
-_secrets_lock = threading.Lock()
-# Loggers that may print a target's URL or request path (apprise itself; urllib3 under requests).
-_LOGGERS = ("apprise", "urllib3.connectionpool", "urllib3.connection", "urllib3.util.retry", "requests")
-
-
-def secret_parts(url: str) -> list[str]:
-    """The parts of an apprise URL that may be a secret on their own: the user and
-    password, and token-like path segments, host labels and query values (apprise and
-    urllib3 log request paths such as /hooks/<token> without the rest of the URL)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return []
-    out = [p for p in (parts.username, parts.password) if p]
-    host = parts.netloc.rsplit("@", 1)[-1].split(":")[0]  # .hostname would lower-case it
-    pieces = [*parts.path.split("/"), *(v for _, v in parse_qsl(parts.query)), *host.split(".")]
-    out += [p for p in pieces if _TOKENISH.fullmatch(p or "")]
-    return out
-
-
-def _redact_text(text: str) -> str:
-    with _secrets_lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
-    out = scrub(text, [s for s in secrets if "://" in s])
-    for piece in secrets:
-        if "://" not in piece:
-            out = out.replace(piece, "***")
-    return _URL.sub(lambda m: redact_url(m.group(0)), out)
-
-
-class _RedactApprise(logging.Filter):
-    """apprise logs URLs (masked only partly) and server replies: redact before any handler."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            msg = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken log call must not break a send
-            msg = str(record.msg)
-        record.msg = _redact_text(msg)
-        record.args = ()
-        return True
 
 
 class _Capture(logging.Handler):
-    """Collects apprise's warnings per thread: the reason a send failed."""
+    """Collects apprise's warnings per thread: the reason a send failed. Records
+    reach it already redacted (redline.secrets redacts every record as it is made)."""
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
@@ -79,21 +35,13 @@ class _Capture(logging.Handler):
             buf.append(record.getMessage())
 
 
-_redactor = _RedactApprise()
-for _name in _LOGGERS:
-    logging.getLogger(_name).addFilter(_redactor)
 _capture = _Capture()
 logging.getLogger("apprise").addHandler(_capture)
 
 
 def remember_secrets(secrets: list[str]) -> None:
-    """Make the redaction filter know these values (the notify URLs of the config)."""
-    with _secrets_lock:
-        for url in secrets:
-            if url:
-                _secrets.add(url)
-                # Short pieces ("hooks") would blank ordinary words; keep real tokens only.
-                _secrets.update(p for p in secret_parts(url) if len(p) >= 4)
+    """Make the log redaction know these values (the notify URLs of the config)."""
+    remember(secrets)
 
 
 def body_format_for(url: str) -> str:
@@ -123,6 +71,7 @@ def load_plugin(url: str):  # noqa: ANN201 - apprise's plugin type, or None
     """apprise's service object for `url`, or None when apprise cannot load it."""
     import apprise
 
+    remember([url])  # before apprise sees it: it logs the tokens of a URL it cannot load
     asset = apprise.AppriseAsset(storage_mode="memory")
     return apprise.Apprise.instantiate(url, asset=asset)
 
@@ -154,14 +103,18 @@ def send(url: str, message: Message, *, connect_s: float, read_s: float, attach:
     full = with_timeouts(url, connect_s, read_s)
     remember_secrets([full])
     obj = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
+    _capture.local.buf = []
     if not obj.add(full):
-        return SendOutcome(False, "apprise could not load the target URL")
+        why = "; ".join(dict.fromkeys(line.strip() for line in _capture.local.buf if line.strip()))
+        _capture.local.buf = None
+        return SendOutcome(False, redact_urls(f"apprise could not load the target URL: {why}" if why
+                                              else "apprise could not load the target URL")[:500])
     fmt = apprise.NotifyFormat.HTML if message.body_format == HTML else apprise.NotifyFormat.MARKDOWN
     _capture.local.buf = []
     try:
         result = obj.notify(title=message.title, body=message.body, body_format=fmt, attach=list(attach) or None)
     except Exception as exc:  # noqa: BLE001 - a plugin bug is a failed send, not a crashed run
-        result, lines = False, [f"{type(exc).__name__}: {exc}"]
+        result, lines = False, [redact_urls(f"{type(exc).__name__}: {exc}")]
     else:
         lines = _capture.local.buf
     finally:
@@ -173,4 +126,4 @@ def send(url: str, message: Message, *, connect_s: float, read_s: float, attach:
     if result:
         return SendOutcome(True)
     reason = "; ".join(dict.fromkeys(line.strip() for line in lines if line.strip())) or "delivery failed"
-    return SendOutcome(False, _redact_text(reason)[:500])
+    return SendOutcome(False, redact_urls(reason)[:500])

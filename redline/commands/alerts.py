@@ -76,7 +76,7 @@ def _list(args: argparse.Namespace, ctx: Context) -> int:
 
 def _test(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.sending_config
-    check_alerting(cfg)
+    check_alerting(cfg, sending=True)
     remember_secrets(cfg.secrets())
     targets = list(cfg.notify)
     if args.target:
@@ -106,7 +106,7 @@ def _test(args: argparse.Namespace, ctx: Context) -> int:
 
 def _retry(args: argparse.Namespace, ctx: Context) -> int:
     cfg = ctx.sending_config
-    check_alerting(cfg)
+    check_alerting(cfg, sending=True)
     wh = Warehouse(cfg.warehouse)
     statuses = ["failed", "dead"] if args.dead else ["failed"]
     now = datetime.now(UTC)

@@ -47,5 +47,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     )
     for feed, reason in poll.failures[:20]:
         print(f"  feed failed: {feed}: {reason}", file=ctx.out)
+    for error in al.errors[:20]:  # "target: reason", redacted by the send path
+        print(f"  alert failed: {error}", file=ctx.out)
     print(f"read copy for SQL: {ctx.config.read_copy}", file=ctx.out)
     return 0

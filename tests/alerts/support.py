@@ -153,3 +153,30 @@ def write_config(tmp_path: Path, *, notify: list[dict[str, Any]] | None = None, 
 def rows(warehouse: Warehouse, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
     with warehouse.connect() as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def everything_prefect_stored() -> bytes:
+    """The Prefect test server's database file(s) and what its API returns (runs, logs, artifacts)."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
+
+    db = Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split(":///", 1)[1])
+    blob = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    with get_client(sync_client=True) as client:
+        for obj in [*client.read_flow_runs(), *client.read_task_runs(), *client.read_logs(), *client.read_artifacts()]:
+            blob += obj.model_dump_json().encode()
+    return blob
+
+
+def warehouse_text(path: Path) -> str:
+    """Every value of every table and view in a DuckDB file, as text (read-only open)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = con.execute(
+            "SELECT DISTINCT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database()").fetchall()
+        return "\n".join(repr(con.execute(f'SELECT * FROM "{s}"."{t}"').fetchall()) for s, t in tables)
+    finally:
+        con.close()

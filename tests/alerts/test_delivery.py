@@ -180,11 +180,21 @@ def test_a_route_matching_no_target_is_a_config_error(tmp_path: Path) -> None:
               routes=[{"name": "kremlin", "actors": ["russia"], "tags": ["russia"]}])
 
 
-def test_an_unloadable_url_is_a_config_error_that_hides_the_url(tmp_path: Path) -> None:
-    wh, cfg = setup(tmp_path, [{"name": "broken", "url": f"nosuchscheme://{SECRET}@x"}])
-    with pytest.raises(ConfigError) as err:
-        deliver_alerts(wh, cfg, now=NOW)
-    assert "notify.0 (broken)" in str(err.value) and SECRET not in str(err.value)
+def test_an_unloadable_url_fails_its_own_alerts_and_hides_the_url(tmp_path: Path) -> None:
+    hook = Hook().start()
+    try:
+        wh, cfg = setup(tmp_path, [{"name": "broken", "url": f"slack://{SECRET}/{SECRET}B/{SECRET}C!"},
+                                   {"name": "desk", "url": hook.url()}])
+        seed_shift(wh)
+        detect_shifts(wh, cfg, now=NOW)
+        result = deliver_alerts(wh, cfg, now=NOW)
+    finally:
+        hook.stop()
+    assert (result.sent, result.failed) == (1, 1)  # the working target still got its alert
+    assert len(hook.received) == 1
+    [(status, error)] = rows(wh, "SELECT status, last_error FROM core.alerts WHERE target = 'broken'")
+    assert status == "failed" and "apprise could not load the target URL" in error and "Slack" in error
+    assert SECRET not in error and SECRET not in " ".join(result.errors)
 
 
 def test_group_wait_gathers_corroboration_before_sending(tmp_path: Path) -> None:

@@ -10,7 +10,16 @@ from prefect import flow
 
 from flows.alerting import deliver_alerts_task, detect_shifts_task, redline_digest
 from redline.shifts import detect_shifts
-from tests.alerts.support import NOW, SECRET, Hook, Timeline, hours, rows, write_config
+from tests.alerts.support import (
+    NOW,
+    SECRET,
+    Hook,
+    Timeline,
+    everything_prefect_stored,
+    hours,
+    rows,
+    write_config,
+)
 from warehouse.store import Warehouse
 
 pytestmark = pytest.mark.prefect
@@ -23,19 +32,6 @@ def _alerting(config_path: str) -> tuple:
 
     cfg = config_mod.load(config_path)
     return detect_shifts_task(cfg), deliver_alerts_task(cfg)
-
-
-def _everything_prefect_stored() -> bytes:
-    """The harness server's database file(s) and what its API returns."""
-    from prefect.client.orchestration import get_client
-    from prefect.settings import PREFECT_SERVER_DATABASE_CONNECTION_URL
-
-    db = Path(PREFECT_SERVER_DATABASE_CONNECTION_URL.value().split(":///", 1)[1])
-    blob = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
-    with get_client(sync_client=True) as client:
-        for obj in [*client.read_flow_runs(), *client.read_task_runs(), *client.read_logs(), *client.read_artifacts()]:
-            blob += obj.model_dump_json().encode()
-    return blob
 
 
 def test_tasks_and_digest_flow_deliver_and_keep_secrets_out_of_prefect(
@@ -68,7 +64,7 @@ def test_tasks_and_digest_flow_deliver_and_keep_secrets_out_of_prefect(
     body = digest.received[0]["message"]
     assert "**Russia**: ceasefire_full accept*" in body and "Russia on a full ceasefire: reject → accept" in body
     assert rows(wh, "SELECT target, status FROM core.digest_log") == [("morning", "sent")]
-    stored = _everything_prefect_stored()
+    stored = everything_prefect_stored()
     assert b"alerting-under-test" in stored and b"detect-shifts" in stored  # we did read the runs
     assert SECRET.encode() not in stored
     assert SECRET not in caplog.text

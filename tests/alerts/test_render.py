@@ -14,7 +14,8 @@ from redline.alerts.render import (
     safe_url,
     shift_title,
 )
-from redline.alerts.send import body_format_for, secret_parts, with_timeouts
+from redline.alerts.send import body_format_for, with_timeouts
+from redline.secrets import secret_parts
 
 
 def view(**kw) -> ShiftView:
