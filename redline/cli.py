@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from redline import __version__, config
 from redline.config import Config
@@ -81,8 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="PATH", help="config file (else $REDLINE_CONFIG, ./redline.yaml, built-in defaults)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    _add_global_options(parser, default=True)
     parser.add_argument("--version", action="version", version=f"redline {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for mod in command_modules():
@@ -94,8 +93,23 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         mod.add_arguments(p)
+        _add_global_options(p, default=False)
         p.set_defaults(_module=mod)
     return parser
+
+
+def _add_global_options(p: argparse.ArgumentParser, *, default: bool) -> None:
+    """--config and --debug, on the top parser and (so `redline sql --config x.yaml` works
+    too) on every verb's parser and sub-parser; there without defaults, so an option given
+    before the verb is not overwritten."""
+    unset: dict[str, Any] = {} if default else {"default": argparse.SUPPRESS}
+    p.add_argument("--config", metavar="PATH", help="config file (else $REDLINE_CONFIG, ./redline.yaml, built-in defaults)", **unset)
+    p.add_argument("--debug", action="store_true", help="show tracebacks and debug logs", **unset)
+    if not default:
+        for action in p._actions:  # noqa: SLF001 - argparse has no public walk of sub-parsers
+            if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+                for sub in action.choices.values():
+                    _add_global_options(sub, default=False)
 
 
 def _as_list(x: str | Sequence[str]) -> list[str]:

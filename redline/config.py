@@ -7,9 +7,11 @@ what is wrong; the CLI turns them into exit code 2.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import os
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -160,13 +162,7 @@ def parse(text: str, *, source: str, base_dir: Path | None = None, secrets: bool
     try:
         cfg = Config.model_validate({**raw, "source": source, "unresolved": tuple(kept)})
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        raise ConfigError(f"{source}: {key}: {msg}{more}") from None
+        raise ConfigError(f"{source}: {_describe(exc.errors())}") from None
     if secrets:
         from redline.secrets import remember
 
@@ -178,6 +174,48 @@ def parse(text: str, *, source: str, base_dir: Path | None = None, secrets: bool
 
     check_alerting(cfg)
     return cfg
+
+
+def _describe(errors: list[Any]) -> str:
+    """One line: every unknown key with a did-you-mean, else the first error (and a count)."""
+    unknown = [e for e in errors if e["type"] == "extra_forbidden"]
+    shown = unknown or errors[:1]
+    parts = []
+    for err in shown:
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            known = _keys_at(Config, err["loc"][:-1])
+            guess = difflib.get_close_matches(str(err["loc"][-1]), known, n=1, cutoff=0.6)
+            hint = f"did you mean {guess[0]}?" if guess else f"known keys: {', '.join(known)}"
+            parts.append(f"{key}: unknown key ({hint})")
+        else:
+            parts.append(f"{key}: {err['msg']}")
+    rest = len(errors) - len(shown)
+    return "; ".join(parts) + (f" (and {rest} more)" if rest else "")
+
+
+def _keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys the model nested at `loc` accepts (list indexes skipped)."""
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(str(step))
+        nested = _model_in(field.annotation) if field else None
+        if nested is None:
+            return []
+        model = nested
+    return [name for name, f in model.model_fields.items() if not f.exclude]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model in an annotation such as FetchConfig or tuple[FeedConfig, ...]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def _expand_env(node: Any, source: str, path: tuple[str, ...], keep: list[str] | None = None) -> Any:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from extractors.signals.model import ACTORS, TOPICS
+from redline.errors import UsageError
 from redline.tables import FORMATS, render
 from warehouse import open_read_copy
 from warehouse.batch import select_dicts
@@ -31,6 +33,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--hours", type=float, default=24.0, help="highlight stances that changed within this many hours (default 24)")
     p.add_argument("--timeline", nargs=2, metavar=("ACTOR", "TOPIC"), help="list every position of one actor on one topic instead")
     p.add_argument("--format", choices=FORMATS, default="table")
+
+
+def check_id(value: str, valid: tuple[str, ...], what: str, where: str) -> None:
+    """A usage error (exit 2) naming the valid ids of extractors/vocabulary.yaml."""
+    if value not in valid:
+        guess = difflib.get_close_matches(value, valid, n=1, cutoff=0.5)
+        hint = f"did you mean {guess[0]}? " if guess else ""
+        raise UsageError(f"{where}: unknown {what} {value!r} ({hint}valid {what}s: {', '.join(valid)})")
 
 
 def _query(ctx: Context, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -83,6 +93,8 @@ def grid(states: list[dict[str, Any]], *, now: datetime, hours: float, color: bo
 def run(args: argparse.Namespace, ctx: Context) -> int:
     if args.timeline:
         actor, topic = args.timeline
+        check_id(actor, ACTORS, "actor", "positions --timeline")
+        check_id(topic, TOPICS, "topic", "positions --timeline")
         cols = ["effective_at", "stance", "confidence", "source", "title", "shift_id", "evidence"]
         found = _query(ctx, f"SELECT {', '.join(cols)} FROM position_timeline WHERE actor = ? AND topic = ? "
                             "ORDER BY effective_at, article_id", [actor, topic])

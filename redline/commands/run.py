@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from redline import config
@@ -13,11 +14,14 @@ if TYPE_CHECKING:
 NAME = "run"
 ORDER = 10
 HELP = "Poll every feed once, store new articles, classify them and send alerts (one Prefect flow run)."
-EXAMPLE = ["redline run", "redline --config desk.yaml run"]
+EXAMPLE = ["redline run", "redline --config desk.yaml run", "redline run --strict   # in cron: exit 3 when every feed failed"]
+STRICT_ALL_FEEDS_FAILED = 3
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    pass
+    p.add_argument("--strict", action="store_true",
+                   help="exit 3 when no feed answered in this pass (every feed failed, is backing off or "
+                        "is disabled), so cron notices; without it such a run exits 0")
 
 
 def config_arg(ctx: Context) -> str | None:
@@ -50,4 +54,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     for error in al.errors[:20]:  # "target: reason", redacted by the send path
         print(f"  alert failed: {error}", file=ctx.out)
     print(f"read copy for SQL: {ctx.config.read_copy}", file=ctx.out)
+    answered = poll.ok + poll.not_modified + poll.unchanged
+    if args.strict and ctx.config.feeds and not answered:
+        print(f"redline: every feed failed ({poll.failed} failed, {poll.skipped} in back-off, "
+              f"{poll.disabled} disabled): exit 3 (--strict)", file=sys.stderr)
+        return STRICT_ALL_FEEDS_FAILED
     return 0
