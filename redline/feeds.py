@@ -200,6 +200,9 @@ class PollResult:
     new_entries: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # when the skipped feeds (back-off or a server-requested wait) are next due: the first and the last
+    backoff_first: datetime | None = None
+    backoff_until: datetime | None = None
 
 
 def poll_feeds(warehouse: Warehouse, cfg: Config, run_id: str, *, client: SafeClient) -> PollResult:
@@ -220,4 +223,9 @@ def poll_feeds(warehouse: Warehouse, cfg: Config, run_id: str, *, client: SafeCl
         setattr(result, p.status, getattr(result, p.status) + 1)
         if p.status == "failed":
             result.failures.append((p.feed, p.error or "unknown error"))
+    due_at = (loaded[p.feed][0].next_poll_at for p in polls if p.status == "skipped")
+    waits = [w for w in due_at if w is not None]
+    if waits:
+        result.backoff_first, result.backoff_until = min(waits), max(waits)
     return result
+

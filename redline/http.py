@@ -31,6 +31,10 @@ from redline.errors import (
 
 _REDIRECTS = {301, 302, 303, 307, 308}
 
+def _allow_hint(ip: str) -> str:
+    """A refused address names the setting that allows it (the user's next step)."""
+    return f" (refused: allow it with fetch.allow_private_addresses, e.g. [\"{ipaddress.ip_network(ip)}\"])"
+
 
 @dataclass(frozen=True)
 class Response:
@@ -124,7 +128,7 @@ class SafeClient:
         for info in infos:
             ip = str(info[4][0])
             if not address_allowed(ip, self.cfg.allow_private_addresses):
-                raise BlockedAddress(url, f"{parts.hostname} resolves to non-public address {ip}")
+                raise BlockedAddress(url, f"{parts.hostname} resolves to non-public address {ip}{_allow_hint(ip)}")
 
     def _check_peer(self, url: str, resp: httpx.Response) -> None:
         if self.cfg.allow_private_addresses is True or not self._check_socket:
@@ -132,7 +136,7 @@ class SafeClient:
         stream = resp.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
         if peer and not address_allowed(str(peer[0]), self.cfg.allow_private_addresses):
-            raise BlockedAddress(url, f"connected to non-public address {peer[0]}")
+            raise BlockedAddress(url, f"connected to non-public address {peer[0]}{_allow_hint(str(peer[0]))}")
 
     def _read_capped(self, url: str, resp: httpx.Response, cap: int, deadline: float) -> bytes:
         declared = resp.headers.get("content-length")

@@ -89,6 +89,10 @@ def render_markdown(summary: RunSummary) -> str:
         f"{poll.get('failed', 0)} | {poll.get('new_entries', 0)} | {arts.get('new_articles', 0)} | {arts.get('fallbacks', 0)} |",
         "",
     ]
+    waiting = backoff_line(poll.get("skipped", 0), poll.get("backoff_first"), poll.get("backoff_until"),
+                           poll.get("disabled", 0))
+    if waiting:
+        lines += [waiting, ""]
     for name in ("classify", "shifts", "alerts"):
         if name in s:
             counts = ", ".join(f"{k}: {v}" for k, v in s[name].items() if isinstance(v, int | float | str))
@@ -105,3 +109,26 @@ def render_markdown(summary: RunSummary) -> str:
 
 def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")[:300]
+
+
+def backoff_line(skipped: int, first: datetime | str | None, until: datetime | str | None,
+                 disabled: int = 0) -> str:
+    """The summary's word on waiting feeds: '3 feeds in back-off until 14:05' (local time), or ''."""
+    parts = []
+    if skipped:
+        times = [_clock(t) for t in (first, until) if t is not None]
+        when = f" until {times[-1]}" if times and times[0] == times[-1] else (
+            f" until {times[0]}–{times[-1]}" if times else "")
+        parts.append(f"{skipped} feed{'s' if skipped != 1 else ''} in back-off{when}")
+    if disabled:
+        parts.append(f"{disabled} disabled")
+    if parts:
+        parts[-1] += " (`redline feeds` shows them, `redline feeds reset NAME|--all` polls them again)"
+    return "; ".join(parts)
+
+
+def _clock(t: datetime | str) -> str:
+    """Local wall-clock time; with the date when it is not today."""
+    when = datetime.fromisoformat(t) if isinstance(t, str) else t
+    local = when.astimezone()
+    return local.strftime("%H:%M") if local.date() == datetime.now().astimezone().date() else local.strftime("%Y-%m-%d %H:%M")

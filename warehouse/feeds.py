@@ -184,3 +184,12 @@ def _upsert_states(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[FeedConf
     if idle:
         insert_rows(con, "core.feed_state", idle,
                     on_conflict="ON CONFLICT (feed_name) DO UPDATE SET url = excluded.url, tags = excluded.tags")
+
+
+def reset_backoff(con: duckdb.DuckDBPyConnection, names: Sequence[str] | None) -> list[str]:
+    """Clear back-off, failure score and disabling of the named feeds (None: every feed);
+    the next pass polls them. Returns the names of the feeds that were stored."""
+    where, params = ("WHERE list_contains(?, feed_name)", [list(names)]) if names is not None else ("", [])
+    return sorted(r[0] for r in con.execute(
+        f"UPDATE core.feed_state SET next_poll_at = NULL, failure_score = 0, consecutive_failures = 0, "
+        f"disabled = false, disabled_reason = NULL {where} RETURNING feed_name", params).fetchall())

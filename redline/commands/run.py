@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from redline import config
+from redline.runs import backoff_line
 
 if TYPE_CHECKING:
     from redline.cli import Context
@@ -42,6 +43,9 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         f"{arts.new_articles} new articles ({arts.fallbacks} from feed content)",
         file=ctx.out,
     )
+    waiting = backoff_line(poll.skipped, poll.backoff_first, poll.backoff_until, poll.disabled)
+    if waiting:
+        print(waiting, file=ctx.out)
     cls, sh, al = result.classify, result.shifts, result.alerts
     print(
         f"classified {cls.classified} articles: {cls.positions} positions, "
