@@ -10,6 +10,8 @@ from extractors.signals.model import ACTORS, TOPICS
 from tests.support.proc import redline
 from warehouse import Warehouse
 
+pytestmark = pytest.mark.slow  # spawns redline processes
+
 
 def test_every_unknown_key_is_listed_with_a_did_you_mean(tmp_path: Path) -> None:
     path = tmp_path / "desk.yaml"

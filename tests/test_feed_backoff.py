@@ -13,6 +13,8 @@ from tests.support.db import query
 from tests.support.proc import redline
 from tests.support.site import Route, Site
 
+pytestmark = pytest.mark.slow  # spawns redline processes
+
 
 @pytest.mark.prefect
 def test_run_summary_names_backoff_and_feeds_reset_clears_it(prefect_api: str, site: Site, make_config) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from redline import cli
@@ -14,6 +15,8 @@ from tests.support.content import SEEDS
 from tests.support.proc import redline
 
 VAR = "REDLINE_TEST_DESK_HOOK"
+
+pytestmark = pytest.mark.slow  # spawns redline processes
 
 
 def _config(tmp_path: Path) -> Path:
