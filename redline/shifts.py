@@ -81,6 +81,9 @@ class Report:
     # the article was folded before under another rule-set version (`redline reclassify`):
     # what changes now is a new reading of old news, never news itself
     reread: bool = False
+    # stored by `redline ingest` without a date (no --published, none in the page), or a
+    # copy of a story stored before: history for the timeline, never news
+    history: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -162,6 +165,8 @@ class _Folder:
 
     # -- entry point ------------------------------------------------------------------
     def fold(self, r: Report) -> None:
+        if r.history:
+            return  # stored and classified (positions, timeline), but moves no stance
         st = self.states.get(r.key)
         if st is None:
             self._first(r)
@@ -320,8 +325,17 @@ _REPORTS_SQL = """
 WITH art AS (
     SELECT article_id, any_value(source) AS source, any_value(story_id) AS story_id,
            least(coalesce(any_value(published_at), any_value(fetched_at)), any_value(fetched_at)) AS at,
-           bool_or(backlog) AS backlog
-    FROM core.articles WHERE article_id IN (SELECT article_id FROM _shift_units)
+           bool_or(backlog) AS backlog, bool_and(history) AS history
+    FROM (
+        -- stored by `redline ingest` and undated, or a copy of a story stored earlier: history
+        SELECT a.*, coalesce(a.run_id IN (SELECT run_id FROM core.runs WHERE kind = 'ingest'), FALSE)
+               AND (a.published_at IS NULL OR EXISTS (
+                   SELECT 1 FROM core.articles o
+                   WHERE o.story_id = a.story_id AND o.article_id <> a.article_id
+                     AND (o.fetched_at < a.fetched_at OR (o.fetched_at = a.fetched_at AND o.article_id < a.article_id))
+               )) AS history
+        FROM core.articles a WHERE a.article_id IN (SELECT article_id FROM _shift_units)
+    )
     GROUP BY article_id
 ), reread AS (
     -- folded before under another rule-set version: a re-classification, not news
@@ -331,12 +345,13 @@ WITH art AS (
     FROM _shift_units u
 )
 SELECT p.article_id, p.actor, p.topic, p.stance, p.confidence, p.evidence, p.ruleset_version,
-       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from, rr.reread
+       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from, rr.reread,
+       art.history
 FROM core.positions p JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
 JOIN reread rr USING (article_id, ruleset_version)
 UNION ALL
 SELECT r.article_id, r.actor, r.topic, r.to_stance, r.confidence, r.evidence, r.ruleset_version,
-       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance, rr.reread
+       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance, rr.reread, art.history
 FROM core.reported_shifts r JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
 JOIN reread rr USING (article_id, ruleset_version)
 """
