@@ -43,8 +43,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alert_latency.py
 
-# Register prefect.yaml's deployments with the server at $$PREFECT_API_URL.
+# Register prefect.yaml's deployments with the server at $$PREFECT_API_URL (from the
+# environment or the Prefect profile). Without one, Prefect would register them into a
+# temporary server that is thrown away: refuse, and say what to do.
 deploy: $(STAMP)
+	@$(BIN)/python -c 'from prefect.settings import PREFECT_API_URL; raise SystemExit(0 if PREFECT_API_URL.value() else 1)' || { \
+	  echo "make deploy: PREFECT_API_URL is not set, so the deployments would go to a temporary Prefect server that is thrown away; start one (prefect server start, or redline serve) and export PREFECT_API_URL=http://127.0.0.1:4200/api" >&2; exit 2; }
 	$(BIN)/prefect work-pool inspect redline-process >/dev/null 2>&1 || $(BIN)/prefect work-pool create redline-process --type process
 	REDLINE_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from prefect import flow
+from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.runtime import flow_run
 
 from flows import alerting, reporting, tasks
 from redline import config as config_mod
 from redline.report import report_markdown
-from redline.runs import RunResult, render_markdown
+from redline.runs import RunResult, render_markdown, summary_line
 
 
 @flow(name="redline-run", log_prints=False)
@@ -43,4 +43,5 @@ def redline_run(config_path: str | None = None) -> RunResult:
             key="redline-run-summary", markdown=render_markdown(summary) + "\n" + report_line + "\n",
             description=f"Redline run {run_id}",
         )
+        get_run_logger().info(summary_line(summary))
     return RunResult(run_id, poll, arts, classified, shifts, alerts)

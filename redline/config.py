@@ -83,6 +83,8 @@ class ExtractConfig(_Strict):
 
 class ScheduleConfig(_Strict):
     interval_s: float = Field(default=300.0, ge=1)
+    # the port of the Prefect server (and its UI) that `redline serve` starts on 127.0.0.1
+    server_port: int = Field(default=4200, ge=1, le=65535)
 
 
 class Config(_Strict):

@@ -76,6 +76,21 @@ def finish_run(warehouse: Warehouse, run_id: str, *, status: str, stages: dict[s
     return RunSummary(run_id, status, plain)
 
 
+def summary_line(summary: RunSummary) -> str:
+    """The pass in one line (`redline serve` prints one per pass, via the flow's log)."""
+    s = summary.stages
+    poll, arts, sh, al = (s.get(k, {}) for k in ("poll", "articles", "shifts", "alerts"))
+    parts = [f"pass {summary.run_id} {summary.status}: polled {poll.get('polled', 0)} feeds "
+             f"({poll.get('failed', 0)} failed)"]
+    waiting = backoff_line(poll.get("skipped", 0), poll.get("backoff_first"), poll.get("backoff_until"),
+                           poll.get("disabled", 0))
+    if waiting:
+        parts.append(waiting.split(" (`redline feeds`")[0])
+    parts += [f"{arts.get('new_articles', 0)} new articles", f"{sh.get('shifts', 0)} new shifts",
+              f"alerts sent {al.get('sent', 0)}, failed {al.get('failed', 0)}"]
+    return "; ".join(parts)
+
+
 def render_markdown(summary: RunSummary) -> str:
     """The run's artifact: feeds polled, 304s, new articles, failures with reasons."""
     s = summary.stages

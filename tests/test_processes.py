@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from redline.prefect_api import api_for_schedules
+from tests.alerts.support import free_port
 from tests.support.content import Item, article_page, load_seed, recent, rss, seed_stems
 from tests.support.db import query
 from tests.support.proc import redline, spawn
@@ -30,7 +31,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `prefect server start` (schedules need one; the test harness runs none)."""
     harness_url = os.environ.pop("PREFECT_API_URL", None)  # else api_for_schedules would reuse it
     try:
-        with api_for_schedules(tmp_path_factory.mktemp("prefect-home")) as url:
+        with api_for_schedules(tmp_path_factory.mktemp("prefect-home"), port=free_port()) as url:
             if harness_url:
                 os.environ["PREFECT_API_URL"] = harness_url
             yield url
