@@ -26,7 +26,10 @@ DEFAULT_PORT = 4200  # Prefect's own default: the UI where a desk expects it
 
 
 def port_free(port: int) -> bool:
+    """Whether nothing listens on 127.0.0.1:`port` (closed connections in TIME_WAIT do not
+    count: the server binds with SO_REUSEADDR, as this check does)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
