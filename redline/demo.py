@@ -9,8 +9,10 @@ positions grid and the alerts a desk would have received are printed, and the re
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import shutil
 import threading
 import time
@@ -223,14 +225,30 @@ class DemoResult:
     seconds: float
 
 
+def start_prefect_api() -> threading.Thread | None:
+    """Start Prefect's temporary API server in the background, or None when PREFECT_API_URL names
+    one. Its start-up (10-30 s here) then overlaps the pipeline's imports; join the thread before
+    the first flow run, so that the run finds the server started and does not start another."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+
+    def start() -> None:
+        from prefect.client.orchestration import get_client
+
+        with contextlib.suppress(Exception), get_client(sync_client=True) as client:
+            client.api_healthcheck()  # a failure shows again, clearly, in the first flow run
+
+    thread = threading.Thread(target=start, name="prefect-api-start", daemon=True)
+    thread.start()
+    return thread
+
+
 def run_demo(folder: Path, *, seeds: Path = SEEDS_DIR, say: Callable[[str], None] = print) -> DemoResult:
     """Publish the seeds in date order, a pipeline pass after each; return what a desk got.
 
     The first pass is every feed's first poll: the oldest article, already in its feed, is
     backlog (it sets the state and never alerts, as when a desk starts Redline); each later
     article is news."""
-    from flows.pipeline import redline_run
-    from redline import report
     from redline.errors import UsageError
 
     started = time.monotonic()
@@ -238,10 +256,16 @@ def run_demo(folder: Path, *, seeds: Path = SEEDS_DIR, say: Callable[[str], None
     if missing:
         raise UsageError(f"{seeds}: seed articles missing: {', '.join(missing)} (give the repository's seeds/ with --seeds)")
     prepare(folder)
+    prefect_starting = start_prefect_api()
+    from flows.pipeline import redline_run
+    from redline import report
+
     site, sink = NewsSite(seeds), AlertSink(folder / "alerts.jsonl")
     try:
         config = write_config(folder, site.feeds(), sink.url)
         say(f"local news site on {site.base}: {len(site.feeds())} outlet feeds; alerts to {folder / 'alerts.jsonl'}")
+        if prefect_starting:
+            prefect_starting.join()
         for n, article in enumerate(ARTICLES, start=1):
             site.publish(article)
             before = len(sink.received())
