@@ -10,11 +10,11 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from extractors.signals.stage import ClassifyResult, classify_pending
 from extractors.text import ExtractionPool
 from redline import articles, feeds, runs
 from redline.config import Config
 from redline.http import SafeClient
+from redline.positions import ClassifyResult, classify_pending
 from warehouse import Warehouse
 
 

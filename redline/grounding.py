@@ -26,8 +26,8 @@ from pathlib import Path
 import yaml
 
 from extractors.signals.evaluate import REAL_HELDOUT_DIR, ROOT, gold_shifts, gold_triples, load_gold
-from extractors.signals.stage import classify_pending
 from redline import articles, config
+from redline.positions import classify_pending
 from redline.shifts import detect_shifts
 from warehouse import Warehouse
 from warehouse import articles as store

@@ -73,8 +73,8 @@ def ingest(warehouse: Warehouse, cfg: Config, sources: Sequence[str], overrides:
             stored = store.store_articles(con, arts, run_id=run_id)
         result.stored = arts
         result.already_known = len(arts) - stored
-        from extractors.signals.stage import classify_pending
         from redline.alerts import deliver_alerts
+        from redline.positions import classify_pending
         from redline.shifts import detect_shifts
 
         result.stages["classify"] = classify_pending(warehouse, article_ids=[a.article_id for a in arts])

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 from warehouse import Warehouse
 
 if TYPE_CHECKING:
-    from extractors.signals.stage import ClassifyResult
     from redline.alerts.outbox import AlertsResult
     from redline.articles import ArticlesResult
     from redline.feeds import PollResult
+    from redline.positions import ClassifyResult
     from redline.shifts import ShiftsResult
 
 

@@ -24,7 +24,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
     from extractors.signals.engine import load_ruleset
-    from extractors.signals.stage import classify_pending
+    from redline.positions import classify_pending
     from warehouse import Warehouse
 
     rs = load_ruleset()  # a broken rule file stops here, before the warehouse is touched

@@ -11,12 +11,12 @@ import pytest
 
 from extractors.signals.engine import load_ruleset
 from extractors.signals.rules import DEFAULT_RULES_DIR
-from extractors.signals.stage import ClassifyResult, classify_pending
 from redline.cli import main
+from redline.positions import ClassifyResult, classify_pending
 from warehouse import Warehouse
 from warehouse.batch import insert_rows
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def add_articles(wh: Warehouse, texts: dict[str, str], language: str | None = "en") -> None:
