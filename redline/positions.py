@@ -19,12 +19,11 @@ from typing import Any
 from extractors.signals.engine import classify, load_ruleset
 from extractors.signals.model import Classification
 from extractors.signals.rules import RuleSet
-from warehouse.batch import insert_rows
+from warehouse import positions as store
+from warehouse.batch import transaction
 from warehouse.store import Warehouse
 
 log = logging.getLogger(__name__)
-
-_TABLES = ("core.classifications", "core.positions", "core.position_evidence", "core.reported_shifts")
 
 
 @dataclass(frozen=True)
@@ -57,25 +56,14 @@ def classify_pending(
     for i in range(0, len(todo), batch_size):
         ids = todo[i : i + batch_size]
         with warehouse.connect() as con:  # a short read window
-            rows = con.execute(
-                "SELECT article_id, text, language FROM core.articles WHERE article_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-        texts: dict[str, tuple[str, str | None]] = {}
+            rows = store.article_texts(con, ids)
+        texts: dict[str, tuple[str | None, str | None]] = {}
         for aid, text, lang in rows:
             texts.setdefault(aid, (text, lang))  # an article id stored twice: classify once
         results = {aid: _classify_safely(text, lang, rs) for aid, (text, lang) in texts.items()}
         batch = _rows(results, rs.version, datetime.now(UTC))
-        with warehouse.connect() as con:  # a short write window: one transaction per batch
-            con.execute("BEGIN")
-            try:
-                for table in _TABLES:
-                    con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [list(texts)])
-                for table, table_rows in batch.items():
-                    insert_rows(con, table, table_rows)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        with warehouse.connect() as con, transaction(con):  # a short write window: one transaction per batch
+            store.replace_classifications(con, list(texts), batch)
         counts["batches"] += 1
         counts["articles"] += len(results)
         counts["skipped"] += sum(1 for c in results.values() if c.skipped)
@@ -91,20 +79,11 @@ def _select(warehouse: Warehouse, version: str, article_ids: Sequence[str] | Non
             ids = list(dict.fromkeys(str(a) for a in article_ids))
             if not ids:
                 return []
-            found = con.execute(
-                "SELECT DISTINCT article_id FROM core.articles WHERE article_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
-            known = {r[0] for r in found}
+            known = store.known_articles(con, ids)
             return [a for a in ids if a in known]
         if reclassify_all:
-            sql = "SELECT DISTINCT article_id FROM core.articles ORDER BY article_id"
-            return [r[0] for r in con.execute(sql).fetchall()]
-        sql = (
-            "SELECT DISTINCT a.article_id FROM core.articles a WHERE NOT EXISTS ("
-            " SELECT 1 FROM core.classifications c WHERE c.article_id = a.article_id AND c.ruleset_version = ?)"
-            " ORDER BY a.article_id"
-        )
-        return [r[0] for r in con.execute(sql, [version]).fetchall()]
+            return store.all_articles(con)
+        return store.unclassified_articles(con, version)
 
 
 def _classify_safely(text: str | None, language: str | None, rs: RuleSet) -> Classification:
@@ -116,7 +95,7 @@ def _classify_safely(text: str | None, language: str | None, rs: RuleSet) -> Cla
 
 
 def _rows(results: dict[str, Classification], version: str, now: datetime) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in _TABLES}
+    out: dict[str, list[dict[str, Any]]] = {t: [] for t in store.TABLES}
     for aid, c in results.items():
         out["core.classifications"].append(
             {

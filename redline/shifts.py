@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from warehouse.batch import insert_rows, select_dicts
+from warehouse import shifts as store
+from warehouse.batch import transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -301,65 +302,8 @@ class _Folder:
         })
 
 
-_UNITS_SQL = """
-CREATE OR REPLACE TEMP TABLE _shift_units AS
-WITH latest AS (
-    SELECT article_id, arg_max(ruleset_version, classified_at) AS v
-    FROM core.classifications GROUP BY article_id
-), units AS (
-    SELECT DISTINCT article_id, ruleset_version FROM core.positions
-    UNION
-    SELECT DISTINCT article_id, ruleset_version FROM core.reported_shifts
-)
-SELECT u.article_id, u.ruleset_version
-FROM units u
-JOIN core.articles a ON a.article_id = u.article_id
-LEFT JOIN latest l ON l.article_id = u.article_id
-WHERE (l.v IS NULL OR l.v = u.ruleset_version)
-  AND NOT EXISTS (SELECT 1 FROM core.shift_processed sp
-                  WHERE sp.article_id = u.article_id AND sp.ruleset_version = u.ruleset_version)
-"""
-
-# Articles may repeat in core.articles only by mistake; take one row per article.
-_REPORTS_SQL = """
-WITH art AS (
-    SELECT article_id, any_value(source) AS source, any_value(story_id) AS story_id,
-           least(coalesce(any_value(published_at), any_value(fetched_at)), any_value(fetched_at)) AS at,
-           bool_or(backlog) AS backlog, bool_and(history) AS history
-    FROM (
-        -- stored by `redline ingest` and undated, or a copy of a story stored earlier: history
-        SELECT a.*, coalesce(a.run_id IN (SELECT run_id FROM core.runs WHERE kind = 'ingest'), FALSE)
-               AND (a.published_at IS NULL OR EXISTS (
-                   SELECT 1 FROM core.articles o
-                   WHERE o.story_id = a.story_id AND o.article_id <> a.article_id
-                     AND (o.fetched_at < a.fetched_at OR (o.fetched_at = a.fetched_at AND o.article_id < a.article_id))
-               )) AS history
-        FROM core.articles a WHERE a.article_id IN (SELECT article_id FROM _shift_units)
-    )
-    GROUP BY article_id
-), reread AS (
-    -- folded before under another rule-set version: a re-classification, not news
-    SELECT u.article_id, u.ruleset_version,
-           EXISTS (SELECT 1 FROM core.shift_processed sp
-                   WHERE sp.article_id = u.article_id AND sp.ruleset_version <> u.ruleset_version) AS reread
-    FROM _shift_units u
-)
-SELECT p.article_id, p.actor, p.topic, p.stance, p.confidence, p.evidence, p.ruleset_version,
-       FALSE AS reported, art.source, art.story_id, art.at, art.backlog, NULL AS reported_from, rr.reread,
-       art.history
-FROM core.positions p JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
-JOIN reread rr USING (article_id, ruleset_version)
-UNION ALL
-SELECT r.article_id, r.actor, r.topic, r.to_stance, r.confidence, r.evidence, r.ruleset_version,
-       TRUE, art.source, art.story_id, art.at, art.backlog, r.from_stance, rr.reread, art.history
-FROM core.reported_shifts r JOIN _shift_units u USING (article_id, ruleset_version) JOIN art USING (article_id)
-JOIN reread rr USING (article_id, ruleset_version)
-"""
-
-
 def _load_states(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], State]:
-    rows = select_dicts(con, "SELECT * FROM core.position_state")
-    return {(r["actor"], r["topic"]): State(**r) for r in rows}
+    return {(r["actor"], r["topic"]): State(**r) for r in store.position_states(con)}
 
 
 def _order(r: Report) -> tuple[Any, ...]:
@@ -371,9 +315,8 @@ def fold_reports(
     con: duckdb.DuckDBPyConnection, alerts: AlertsConfig, now: datetime
 ) -> tuple[ShiftsResult, _Folder, list[dict[str, Any]]]:
     """Read the unfolded reports and fold them (no writes except a temp table)."""
-    con.execute(_UNITS_SQL)
-    units = select_dicts(con, "SELECT article_id, ruleset_version FROM _shift_units")
-    reports = [Report(**r) for r in select_dicts(con, _REPORTS_SQL)]
+    units, rows = store.unfolded_reports(con)
+    reports = [Report(**r) for r in rows]
     reports.sort(key=_order)
     folder = _Folder(_load_states(con), alerts, now)
     for r in reports:
@@ -400,40 +343,15 @@ def fold_reports(
 def detect_shifts(warehouse: Warehouse, cfg: Config, *, now: datetime | None = None) -> ShiftsResult:
     """Fold new positions into the state, record shifts and their sources; one write window."""
     now = now or datetime.now(UTC)
-    with warehouse.connect() as con:
-        con.execute("BEGIN")
-        try:
-            result, folder, units = fold_reports(con, cfg.alerts, now)
-            _write(con, folder, units, now)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with warehouse.connect() as con, transaction(con):
+        result, folder, units = fold_reports(con, cfg.alerts, now)
+        store.store_fold(
+            con,
+            flapped_before=sorted(folder.flapped - folder.shifts.keys()),
+            shifts=list(folder.shifts.values()),
+            sources=list(folder.sources.values()),
+            states=[asdict(folder.states[k]) for k in sorted(folder.changed)],
+            units=units,
+            now=now,
+        )
     return result
-
-
-def _write(con: duckdb.DuckDBPyConnection, folder: _Folder, units: list[dict[str, Any]], now: datetime) -> None:
-    for sid in folder.flapped - folder.shifts.keys():
-        # A shift from an earlier run whose flip was undone before it was routed
-        # (group_wait): it will not alert either.
-        con.execute(
-            "UPDATE core.shifts SET alert_state = 'flapped' "
-            "WHERE shift_id = ? AND alert_state = 'alert' AND routed_at IS NULL",
-            [sid],
-        )
-    insert_rows(con, "core.shifts", list(folder.shifts.values()), on_conflict="ON CONFLICT DO NOTHING")
-    insert_rows(con, "core.shift_sources", list(folder.sources.values()), on_conflict="ON CONFLICT DO NOTHING")
-    if folder.changed:
-        rows = [asdict(folder.states[k]) for k in sorted(folder.changed)]
-        con.execute("CREATE OR REPLACE TEMP TABLE _changed (actor TEXT, topic TEXT)")
-        insert_rows(con, "_changed", [{"actor": a, "topic": t} for a, t in sorted(folder.changed)])
-        con.execute(
-            "DELETE FROM core.position_state ps USING _changed c "
-            "WHERE ps.actor = c.actor AND ps.topic = c.topic"
-        )
-        insert_rows(con, "core.position_state", rows)
-    insert_rows(
-        con, "core.shift_processed",
-        [{**u, "processed_at": now} for u in units],
-        on_conflict="ON CONFLICT DO NOTHING",
-    )

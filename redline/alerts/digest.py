@@ -26,7 +26,7 @@ from redline.alerts.render import (
 from redline.alerts.routing import check_alerting, digest_targets
 from redline.alerts.send import body_format_for, body_limit, remember_secrets, send
 from redline.report import REPORT_DAYS
-from warehouse.batch import insert_rows, select_dicts
+from warehouse import alerts as store
 
 if TYPE_CHECKING:
     from redline.config import Config
@@ -59,20 +59,9 @@ class DigestData:
 
 def gather(warehouse: Warehouse, now: datetime, hours: float = 24.0) -> DigestData:
     with warehouse.connect() as con:
-        states = select_dicts(
-            con, "SELECT actor, topic, stance, since, len(sources) AS sources FROM core.position_state ORDER BY actor, topic"
-        )
-        shifts = select_dicts(
-            con,
-            "SELECT actor, topic, from_stance, to_stance, kind, source, published_at, alert_state, severity "
-            "FROM core.shifts WHERE detected_at >= ? AND kind <> 'new' ORDER BY published_at",
-            [now - timedelta(hours=hours)],
-        )
-        feeds = select_dicts(
-            con,
-            "SELECT feed_name, last_status, last_success_at, consecutive_failures, disabled, last_error "
-            "FROM core.feed_state ORDER BY feed_name",
-        )
+        states = store.stance_summary(con)
+        shifts = store.shifts_detected_since(con, now - timedelta(hours=hours))
+        feeds = store.feed_health(con)
     return DigestData(now=now, states=states, shifts=shifts, feeds=feeds)
 
 
@@ -188,6 +177,6 @@ def send_digest(warehouse: Warehouse, cfg: Config, *, now: datetime | None = Non
                 "error": out.error, "sent_at": now,
             })
     with warehouse.connect() as con:
-        insert_rows(con, "core.digest_log", log)
+        store.log_digest(con, log)
     return DigestResult(targets=len(targets), sent=sent, failed=len(targets) - sent,
                         shifts=len(data.shifts), errors=tuple(errors))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 from redline.alerts.render import Message, ShiftView, render
 from redline.alerts.routing import check_alerting, route_targets
 from redline.alerts.send import SendOutcome, body_format_for, body_limit, remember_secrets, send
-from warehouse.batch import insert_rows, select_dicts
+from warehouse import alerts as store
+from warehouse.batch import transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -70,30 +70,8 @@ def backoff(attempts: int, base_s: float, max_s: float) -> timedelta:
     return timedelta(seconds=min(max_s, base_s * 2 ** max(0, attempts - 1)))
 
 
-_DUE_SQL = """
-SELECT a.alert_id, a.shift_id, a.target, a.attempts, a.severity,
-       s.actor, s.topic, s.from_stance, s.to_stance, s.kind, s.severity AS shift_severity,
-       s.evidence, s.source, s.published_at, s.from_since, s.from_source,
-       art.title, art.url
-FROM core.alerts a
-JOIN core.shifts s USING (shift_id)
-LEFT JOIN (SELECT article_id, any_value(title) AS title, any_value(url) AS url
-           FROM core.articles GROUP BY article_id) art ON art.article_id = s.article_id
-WHERE a.status IN ('pending', 'failed')
-  AND coalesce(a.next_attempt_at, a.created_at) <= ?
-  AND (a.claimed_until IS NULL OR a.claimed_until < ?)
-ORDER BY a.created_at, a.alert_id
-"""
-
-
 def _route(con: duckdb.DuckDBPyConnection, cfg: Config, now: datetime) -> tuple[int, int, int]:
-    cutoff = now - timedelta(seconds=cfg.alerts.group_wait_s)
-    shifts = select_dicts(
-        con,
-        "SELECT shift_id, actor, topic, to_stance, kind, severity FROM core.shifts "
-        "WHERE alert_state = 'alert' AND routed_at IS NULL AND detected_at <= ? ORDER BY detected_at, shift_id",
-        [cutoff],
-    )
+    shifts = store.shifts_to_route(con, detected_before=now - timedelta(seconds=cfg.alerts.group_wait_s))
     rows, unrouted = [], []
     for s in shifts:
         targets = route_targets(s, cfg)
@@ -105,27 +83,8 @@ def _route(con: duckdb.DuckDBPyConnection, cfg: Config, now: datetime) -> tuple[
                 "target": name, "status": "pending", "attempts": 0, "next_attempt_at": now,
                 "created_at": now, "severity": s["severity"],
             })
-    insert_rows(con, "core.alerts", rows, on_conflict="ON CONFLICT DO NOTHING")
-    ids = [s["shift_id"] for s in shifts]
-    if ids:
-        con.execute("UPDATE core.shifts SET routed_at = ? WHERE list_contains(?, shift_id)", [now, ids])
-    if unrouted:
-        con.execute(
-            "UPDATE core.shifts SET alert_state = 'unrouted' WHERE list_contains(?, shift_id)", [unrouted]
-        )
+    store.queue_alerts(con, rows, routed=[s["shift_id"] for s in shifts], unrouted=unrouted, now=now)
     return len(shifts) - len(unrouted), len(unrouted), len(rows)
-
-
-def _corroborating(con: duckdb.DuckDBPyConnection, shift_ids: Sequence[str]) -> dict[str, list[str]]:
-    rows = con.execute(
-        "SELECT shift_id, source FROM core.shift_sources WHERE list_contains(?, shift_id) "
-        "AND source IS NOT NULL GROUP BY shift_id, source ORDER BY shift_id, min(published_at), source",
-        [list(shift_ids)],
-    ).fetchall()
-    out: dict[str, list[str]] = defaultdict(list)
-    for sid, source in rows:
-        out[sid].append(source)
-    return out
 
 
 def claim_due(
@@ -138,7 +97,7 @@ def claim_due(
     names are appended to `orphans`.
     """
     known = {t.name for t in cfg.notify}
-    found = select_dicts(con, _DUE_SQL, [now, now])
+    found = store.due_alerts(con, now)
     if orphans is not None:
         orphans.extend(sorted({r["target"] for r in found if r["target"] not in known}))
     due = [r for r in found if r["target"] in known]
@@ -148,11 +107,8 @@ def claim_due(
         return []
     per_send = cfg.alerts.connect_timeout_s + cfg.alerts.read_timeout_s
     lease = timedelta(seconds=max(300.0, 2 * per_send * len(due)))
-    con.execute(
-        "UPDATE core.alerts SET claimed_until = ? WHERE list_contains(?, alert_id)",
-        [now + lease, [r["alert_id"] for r in due]],
-    )
-    others = _corroborating(con, sorted({r["shift_id"] for r in due}))
+    store.claim_alerts(con, [r["alert_id"] for r in due], until=now + lease)
+    others = store.corroborating_sources(con, sorted({r["shift_id"] for r in due}))
     for r in due:
         r["corroborating"] = others.get(r["shift_id"], [])
     return due
@@ -224,25 +180,7 @@ def _record(
                 "last_attempt_at": None, "status": None, "last_error": None,
                 "next_attempt_at": next_for_target.get(row["target"], now), "sent_at": None,
             })
-    if not updates:
-        return sent, failed, dead, deferred
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _alert_results (alert_id TEXT, attempts INTEGER, "
-        "last_attempt_at TIMESTAMPTZ, status TEXT, last_error TEXT, next_attempt_at TIMESTAMPTZ, "
-        "sent_at TIMESTAMPTZ)"
-    )
-    insert_rows(con, "_alert_results", updates)
-    con.execute(
-        """UPDATE core.alerts a SET
-               attempts = r.attempts,
-               status = coalesce(r.status, a.status),
-               last_error = CASE WHEN r.status IS NULL THEN a.last_error ELSE r.last_error END,
-               last_attempt_at = coalesce(r.last_attempt_at, a.last_attempt_at),
-               next_attempt_at = r.next_attempt_at,
-               sent_at = coalesce(r.sent_at, a.sent_at),
-               claimed_until = NULL
-           FROM _alert_results r WHERE a.alert_id = r.alert_id"""
-    )
+    store.record_attempts(con, updates)
     return sent, failed, dead, deferred
 
 
@@ -257,16 +195,10 @@ def deliver_alerts(
     remember_secrets(cfg.secrets())
     fixed_now = now
     now = now or datetime.now(UTC)
-    with warehouse.connect() as con:
-        con.execute("BEGIN")
-        try:
-            routed, unrouted, queued = _route(con, cfg, now)
-            orphans: list[str] = []
-            due = claim_due(con, cfg, now, only=only, orphans=orphans)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    orphans: list[str] = []
+    with warehouse.connect() as con, transaction(con):
+        routed, unrouted, queued = _route(con, cfg, now)
+        due = claim_due(con, cfg, now, only=only, orphans=orphans)
     by_target: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in due:
         by_target[row["target"]].append(row)
