@@ -25,8 +25,7 @@ from multiprocessing.connection import Connection
 
 import yaml
 
-from redline.models import Extracted
-from redline.stories import sketch
+from extractors.stories import sketch
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +96,20 @@ def _declared_language(html: bytes) -> str | None:
     detects languages with an optional dependency."""
     m = _HTML_LANG.search(html[:4096])
     return m.group(1).decode("ascii").lower() if m else None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What text extraction got from one document."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    sketch: tuple[int, ...] = ()  # bottom-k shingle hashes, for near-duplicate linking
+    error: str | None = None
 
 
 def extract_document(html: bytes | str, url: str | None = None, *, max_bytes: int = 2_000_000) -> Extracted:

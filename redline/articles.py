@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from extractors.stories import sketch
 from extractors.text import ExtractionPool, clean_text, html_fragment_to_text
 from redline.config import Config
 from redline.entries import canonical_url, entry_id
 from redline.errors import FetchError
 from redline.http import SafeClient
 from redline.models import Article, Entry, Extracted, Page
-from redline.stories import sketch
 from warehouse import Warehouse
 from warehouse import articles as store
 

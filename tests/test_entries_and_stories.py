@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.stories import same_story, sketch
 from redline.entries import canonical_url, entry_id
-from redline.stories import same_story, sketch
 from tests.support.content import load_seed, seed_stems
 
 

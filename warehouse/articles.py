@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from redline.models import Article, Entry, Page
-from redline.stories import same_story
+from extractors.stories import same_story
 from warehouse.batch import insert_rows, select_dicts
+from warehouse.records import Article, Entry, Page
 
 
 def pending_entries(con: duckdb.DuckDBPyConnection, *, limit: int) -> list[Entry]:

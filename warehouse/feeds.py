@@ -8,8 +8,8 @@ import duckdb
 import pyarrow as pa
 
 from redline.config import FeedConfig
-from redline.models import Entry, FeedPoll, FeedState
 from warehouse.batch import insert_rows, select_dicts
+from warehouse.records import Entry, FeedPoll, FeedState
 
 
 def load_states(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> dict[str, tuple[FeedState, bool]]:
