@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from extractors.stories import sketch
+import duckdb
+
+from extractors.stories import same_story, sketch
 from extractors.text import ExtractionPool, clean_text, html_fragment_to_text
 from redline.config import Config
 from redline.entries import canonical_url, entry_id
@@ -136,7 +138,7 @@ def _process_batch(
         for e in batch
     ]
     with warehouse.connect() as con:
-        store.store_articles(con, articles, run_id=run_id, pages=pages)
+        save_articles(con, articles, run_id=run_id, pages=pages)
     fallbacks = [a for a in articles if a.extraction == "feed"]
     return ArticlesResult(
         new_articles=len(articles),
@@ -146,6 +148,14 @@ def _process_batch(
         seconds={"fetch": t1 - t0, "extract": t2 - t1, "store": time.monotonic() - t2},
         failures=[(a.url, a.extraction_note or "") for a in fallbacks],
     )
+
+
+def save_articles(
+    con: duckdb.DuckDBPyConnection, arts: Sequence[Article], *, run_id: str | None, pages: Sequence[Page] = ()
+) -> int:
+    """Store articles not stored yet (near-copies share a story by the stories rule),
+    their page fetches, and mark their entries done; return how many were new."""
+    return store.store_articles(con, arts, run_id=run_id, same_story=same_story, pages=pages)
 
 
 def from_file(path: Path, *, now: datetime) -> Article:

@@ -171,10 +171,7 @@ def parse(text: str, *, source: str, base_dir: Path | None = None, secrets: bool
         remember(cfg.secrets())  # from now on no log line of this process shows them
     if base_dir is not None and not cfg.warehouse.is_absolute():
         cfg = cfg.model_copy(update={"warehouse": (base_dir / cfg.warehouse)})
-    # A route whose tags match no notify target is a configuration error, not a silent drop.
-    from redline.alerts.routing import check_alerting
-
-    check_alerting(cfg)
+    check_targets(cfg)
     return cfg
 
 
@@ -218,6 +215,28 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def check_targets(cfg: Config) -> None:
+    """Raise ConfigError for notify and alerts settings that would drop alerts silently:
+    two targets with one name, a route whose tags match no notify target, a per-target
+    limit for an unknown target. Messages name the target, never its URL."""
+    names = [t.name for t in cfg.notify]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{cfg.source}: notify: duplicate target name(s) {', '.join(dupes)}")
+    all_tags = {tag for t in cfg.notify for tag in t.tags}
+    for i, route in enumerate(cfg.alerts.routes):
+        if not set(route.tags) & all_tags:
+            label = f" ({route.name})" if route.name else ""
+            known = ", ".join(sorted(all_tags)) or "none"
+            raise ConfigError(
+                f"{cfg.source}: alerts.routes.{i}{label}: tags {', '.join(route.tags)} match no "
+                f"notify target (targets carry tags: {known})"
+            )
+    for name in cfg.alerts.target_max_chars:
+        if name not in names:
+            raise ConfigError(f"{cfg.source}: alerts.target_max_chars.{name}: no notify target has this name")
 
 
 def _expand_env(node: Any, source: str, path: tuple[str, ...], keep: list[str] | None = None) -> Any:

@@ -6,6 +6,12 @@ contains a secret: URLs that may carry credentials go through redline.secrets.re
 
 from __future__ import annotations
 
+# The warehouse's own errors (it imports nothing from redline), named here too; the CLI
+# reports them like a RedlineError.
+from warehouse.errors import NoReadCopy as NoReadCopy
+from warehouse.errors import WarehouseBusy as WarehouseBusy
+from warehouse.errors import WarehouseError as WarehouseError
+
 
 class RedlineError(Exception):
     """Base of every error Redline raises on purpose. The CLI prints it as one line."""
@@ -74,12 +80,6 @@ class ExtractionError(RedlineError):
     """Text extraction failed or exceeded its time or size limit."""
 
 
-class WarehouseError(RedlineError):
-    """The DuckDB warehouse could not be opened, migrated or written."""
-
-
-class WarehouseBusy(WarehouseError):
-    """Another process held the warehouse for writing longer than the bounded wait."""
 
 
 class RuleError(RedlineError):

@@ -30,7 +30,6 @@ from redline import articles, config
 from redline.positions import classify_pending
 from redline.shifts import detect_shifts
 from warehouse import Warehouse
-from warehouse import articles as store
 from warehouse.shifts import alerting_shifts
 
 
@@ -77,7 +76,7 @@ def replay(text_dir: Path = REAL_HELDOUT_DIR) -> Grounding:
                 names[art.article_id] = gold["file"]
                 batch.append(art)
             with wh.connect() as con:
-                store.store_articles(con, batch, run_id=None)
+                articles.save_articles(con, batch, run_id=None)
             classify_pending(wh, article_ids=[a.article_id for a in batch])
             detect_shifts(wh, cfg, now=seen)
         for actor, topic, stance, article_id in alerting_shifts(wh):

@@ -15,7 +15,6 @@ from redline.errors import UsageError
 from redline.http import SafeClient
 from redline.models import Article
 from warehouse import Warehouse
-from warehouse import articles as store
 
 
 @dataclass
@@ -70,10 +69,10 @@ def ingest(warehouse: Warehouse, cfg: Config, sources: Sequence[str], overrides:
     status = "failed"
     try:
         with warehouse.connect() as con:
-            stored = store.store_articles(con, arts, run_id=run_id)
+            stored = articles.save_articles(con, arts, run_id=run_id)
         result.stored = arts
         result.already_known = len(arts) - stored
-        from redline.alerts import deliver_alerts
+        from redline.alerts.outbox import deliver_alerts
         from redline.positions import classify_pending
         from redline.shifts import detect_shifts
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
-from extractors.stories import same_story
 from warehouse.batch import insert_rows, select_dicts
 from warehouse.records import Article, Entry, Page
 
@@ -26,7 +25,12 @@ def pending_entries(con: duckdb.DuckDBPyConnection, *, limit: int) -> list[Entry
     ]
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) -> dict[str, str]:
+# (shared sketch hashes, size of one sketch, size of the other) -> whether two articles
+# are copies of one story: the stories rule (extractors.stories.same_story), passed in.
+SameStory = Callable[[int, int, int], bool]
+
+
+def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], same_story: SameStory) -> dict[str, str]:
     """story_id for each article: that of a stored or earlier-in-batch near-copy, else its own id."""
     stored_story: dict[str, str] = {}
     best: dict[str, tuple[int, str]] = {}
@@ -76,7 +80,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article]) 
 
 
 def store_articles(
-    con: duckdb.DuckDBPyConnection, articles: Sequence[Article], *, run_id: str | None, pages: Sequence[Page] = ()
+    con: duckdb.DuckDBPyConnection, articles: Sequence[Article], *, run_id: str | None,
+    same_story: SameStory, pages: Sequence[Page] = (),
 ) -> int:
     """Insert articles not stored yet, their sketches, page fetch log rows, and mark their
     entries done — all in one transaction, so a crash leaves the entries pending."""
@@ -85,7 +90,7 @@ def store_articles(
         ids = [a.article_id for a in articles]
         known = {r[0] for r in con.execute("SELECT article_id FROM core.articles WHERE article_id IN (SELECT unnest(?))", [ids]).fetchall()}
         fresh = [a for a in articles if a.article_id not in known]
-        stories = assign_stories(con, fresh)
+        stories = assign_stories(con, fresh, same_story)
         backlog = {
             r[0]: r[1]
             for r in con.execute("SELECT entry_id, backlog FROM core.entries WHERE entry_id IN (SELECT unnest(?))", [ids]).fetchall()

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import duckdb
 import pyarrow as pa
 
-from redline.config import FeedConfig
 from warehouse.batch import insert_rows, select_dicts
 from warehouse.records import Entry, FeedPoll, FeedState
+
+
+class FeedConfig(Protocol):
+    """What the warehouse reads of a configured feed (the config's own type fits)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
 
 
 def load_states(con: duckdb.DuckDBPyConnection, feeds: Sequence[FeedConfig]) -> dict[str, tuple[FeedState, bool]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from redline.errors import UsageError, WarehouseBusy, WarehouseError
+from warehouse.errors import NoReadCopy, WarehouseBusy, WarehouseError
 
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "lock on file")
 _migrated: set[Path] = set()
@@ -153,7 +153,7 @@ def open_read_copy(path: Path | str) -> duckdb.DuckDBPyConnection:
     """Open the analysts' read copy read-only; a clear error if there is none yet."""
     path = Path(path)
     if not path.exists():
-        raise UsageError(f"{path}: no read copy of the warehouse yet; run `redline run` first")
+        raise NoReadCopy(f"{path}: no read copy of the warehouse yet; run `redline run` first")
     try:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:

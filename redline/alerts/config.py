@@ -3,7 +3,7 @@
 Everything here is data an editor can read: when a stance counts as changed
 (hysteresis), which shifts matter how much (severity), and which desk hears about
 which shift (routes -> apprise tags -> `notify` targets). Cross-checks against the
-`notify` targets live in redline.alerts.routing.check_alerting (a route whose tags
+`notify` targets live in redline.config.check_targets (a route whose tags
 match no target is a configuration error, not a silent drop).
 """
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from redline.alerts.config import SEVERITIES
+from redline.config import Config, NotifyTarget, check_targets
 from redline.errors import ConfigError
-
-if TYPE_CHECKING:
-    from redline.config import Config, NotifyTarget
 
 
 def is_digest_only(target: NotifyTarget, digest_tags: tuple[str, ...]) -> bool:
@@ -48,10 +46,9 @@ def route_targets(shift: Mapping[str, Any], cfg: Config) -> list[str]:
 
 
 def check_alerting(cfg: Config, *, sending: bool = False) -> None:
-    """Raise ConfigError for alert config that would drop alerts silently.
-
-    A route whose tags match no notify target, a per-target limit for an unknown
-    target, two targets with one name. Messages name the target, never its URL.
+    """Raise ConfigError for alert config that would drop alerts silently: what
+    config.check_targets checks on every load (a route whose tags match no notify
+    target, a per-target limit for an unknown target, two targets with one name).
     A URL apprise cannot load is not checked here: its sends fail with apprise's
     (redacted) reason, recorded per alert, and the other targets still get theirs.
     `sending`: the caller is about to send, so the notify URLs must be resolved.
@@ -59,19 +56,4 @@ def check_alerting(cfg: Config, *, sending: bool = False) -> None:
     if sending and cfg.unresolved:  # a verb that sends loaded the config as a read-only one would
         raise ConfigError(f"{cfg.source}: {', '.join(cfg.unresolved)}: not resolved for sending "
                           "(load the config with secrets=True)")
-    names = [t.name for t in cfg.notify]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ConfigError(f"{cfg.source}: notify: duplicate target name(s) {', '.join(dupes)}")
-    all_tags = {tag for t in cfg.notify for tag in t.tags}
-    for i, route in enumerate(cfg.alerts.routes):
-        if not set(route.tags) & all_tags:
-            label = f" ({route.name})" if route.name else ""
-            known = ", ".join(sorted(all_tags)) or "none"
-            raise ConfigError(
-                f"{cfg.source}: alerts.routes.{i}{label}: tags {', '.join(route.tags)} match no "
-                f"notify target (targets carry tags: {known})"
-            )
-    for name in cfg.alerts.target_max_chars:
-        if name not in names:
-            raise ConfigError(f"{cfg.source}: alerts.target_max_chars.{name}: no notify target has this name")
+    check_targets(cfg)
