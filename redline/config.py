@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
-from redline.alerts.config import AlertsConfig
+from redline.alert_settings import AlertsConfig
 from redline.errors import ConfigError
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")

@@ -33,7 +33,7 @@ from warehouse.batch import transaction
 if TYPE_CHECKING:
     import duckdb
 
-    from redline.alerts.config import AlertsConfig
+    from redline.alert_settings import AlertsConfig
     from redline.config import Config
     from warehouse.store import Warehouse
 

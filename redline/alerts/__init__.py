@@ -1,7 +1,7 @@
 """Alerts stage: shifts -> routed, rendered, delivered messages (outbox pattern).
 
-config.py holds the `alerts` settings, routing.py who hears about what, render.py the
-messages, send.py delivery through apprise, outbox.py the delivery pass, digest.py
-the daily digest. Import from those modules: the package itself exports nothing, so
-redline.config can import alerts.config without pulling the delivery modules in.
+routing.py decides who hears about what, render.py writes the messages, send.py
+delivers through apprise, outbox.py is the delivery pass, digest.py the daily digest;
+their settings are redline/alert_settings.py (the `alerts:` section of the config).
+Import from those modules: the package itself exports nothing.
 """

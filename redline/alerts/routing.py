@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from redline.alerts.config import SEVERITIES
+from redline.alert_settings import SEVERITIES
 from redline.config import Config, NotifyTarget, check_targets
 from redline.errors import ConfigError
 
