@@ -52,10 +52,12 @@ deploy: $(STAMP)
 	$(BIN)/prefect work-pool inspect redline-process >/dev/null 2>&1 || $(BIN)/prefect work-pool create redline-process --type process
 	REDLINE_HOME=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 
-# ruff, then mypy over redline/, warehouse/, flows/, extractors/ (configured in pyproject.toml)
+# ruff; mypy over redline/, warehouse/, flows/, extractors/; the one-way import contracts
+# (import-linter). All three are configured in pyproject.toml.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -21,7 +21,7 @@ from typing import Any, NoReturn, TextIO
 
 from redline import __version__, config
 from redline.config import Config
-from redline.errors import RedlineError, UsageError, WarehouseError
+from redline.errors import RedlineError, RuleError, UsageError, WarehouseError
 from redline.secrets import redact, scrub
 
 EPILOG = """examples:
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         ctx = Context(config_path=args.config, debug=args.debug)
         return int(args._module.run(args, ctx) or 0)
-    except (RedlineError, WarehouseError) as exc:
+    except (RedlineError, RuleError, WarehouseError) as exc:
         _report(exc, ctx, debug)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -6,8 +6,9 @@ contains a secret: URLs that may carry credentials go through redline.secrets.re
 
 from __future__ import annotations
 
-# The warehouse's own errors (it imports nothing from redline), named here too; the CLI
-# reports them like a RedlineError.
+# The extractors' and the warehouse's own errors (they import nothing from redline),
+# named here too; the CLI reports them like a RedlineError.
+from extractors.errors import RuleError as RuleError
 from warehouse.errors import NoReadCopy as NoReadCopy
 from warehouse.errors import WarehouseBusy as WarehouseBusy
 from warehouse.errors import WarehouseError as WarehouseError
@@ -78,14 +79,6 @@ class FeedParseError(RedlineError):
 
 class ExtractionError(RedlineError):
     """Text extraction failed or exceeded its time or size limit."""
-
-
-
-
-class RuleError(RedlineError):
-    """A detection rule file is invalid (schema, ids, or a pattern that does not compile)."""
-
-    exit_code = 2
 
 
 class AlertError(RedlineError):
