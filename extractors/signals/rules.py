@@ -18,10 +18,10 @@ from typing import Any, NamedTuple
 import ahocorasick
 import yaml
 
+from extractors.errors import RuleError
 from extractors.signals.inflect import class_end, group_end, keyword_forms, widen
 from extractors.signals.matcher import PrefixTable
 from extractors.signals.model import ACTOR_LABELS, ACTORS, STANCES, TOPICS
-from redline.errors import RuleError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_RULES_DIR = PACKAGE_DIR / "rules"
