@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from warehouse import Warehouse
+from warehouse import runs as store
 
 if TYPE_CHECKING:
     from redline.alerts.outbox import AlertsResult
@@ -44,11 +45,8 @@ def start_run(warehouse: Warehouse, *, kind: str, flow_run_id: str | None = None
         if kind == "run":
             # Polling runs never overlap (concurrency limit 1), so a 'run' still marked
             # running was killed: say so instead of leaving it running forever.
-            con.execute("UPDATE core.runs SET status = 'interrupted' WHERE kind = 'run' AND status = 'running'")
-        con.execute(
-            "INSERT INTO core.runs (run_id, flow_run_id, kind, started_at, status) VALUES (?, ?, ?, ?, 'running')",
-            [run_id, flow_run_id, kind, datetime.now(UTC)],
-        )
+            store.mark_interrupted(con, "run")
+        store.start_run(con, run_id, kind=kind, flow_run_id=flow_run_id, started_at=datetime.now(UTC))
     return run_id
 
 
@@ -60,19 +58,15 @@ def finish_run(warehouse: Warehouse, run_id: str, *, status: str, stages: dict[s
     plain = {k: _plain(v) for k, v in stages.items() if v is not None}
     poll = plain.get("poll", {})
     arts = plain.get("articles", {})
+    counts = {
+        "feeds_polled": poll.get("polled"), "not_modified": poll.get("not_modified"),
+        "unchanged": poll.get("unchanged"), "feeds_failed": poll.get("failed"),
+        "new_entries": poll.get("new_entries"), "new_articles": arts.get("new_articles"),
+        "fallbacks": arts.get("fallbacks"),
+    }
     with warehouse.connect() as con:
-        con.execute(
-            """
-            UPDATE core.runs SET finished_at = ?, status = ?, feeds_polled = ?, not_modified = ?,
-                   unchanged = ?, feeds_failed = ?, new_entries = ?, new_articles = ?, fallbacks = ?, summary = ?
-            WHERE run_id = ?
-            """,
-            [
-                datetime.now(UTC), status, poll.get("polled"), poll.get("not_modified"), poll.get("unchanged"),
-                poll.get("failed"), poll.get("new_entries"), arts.get("new_articles"), arts.get("fallbacks"),
-                json.dumps(plain, default=str), run_id,
-            ],
-        )
+        store.finish_run(con, run_id, status=status, finished_at=datetime.now(UTC), counts=counts,
+                         summary_json=json.dumps(plain, default=str))
     return RunSummary(run_id, status, plain)
 
 
