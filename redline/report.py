@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 
 from extractors.signals.model import ACTORS, STANCES, TOPICS
-from redline.alerts.render import actor_label, clean, safe_url, topic_label, when
+from redline.labels import actor_label, clean, safe_url, topic_label, when
 from warehouse import report as queries
 
 # A colour per stance that reads the same in the grid and the charts (red for a refusal).

@@ -14,35 +14,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import quote, urlsplit
 
-from extractors.signals.model import ACTOR_ALERT_LABELS, TOPIC_ALERT_LABELS
+# Labels and cleaning shared with the report page live in redline/labels.py; named here
+# too, as the alert messages' own vocabulary.
+from redline.labels import ACTOR_LABELS as ACTOR_LABELS
+from redline.labels import TOPIC_LABELS as TOPIC_LABELS
+from redline.labels import actor_label as actor_label
+from redline.labels import clean as clean
+from redline.labels import day as day
+from redline.labels import safe_url as safe_url
+from redline.labels import topic_label as topic_label
+from redline.labels import when as when
 
-# the vocabulary's one source (extractors/vocabulary.yaml)
-ACTOR_LABELS = ACTOR_ALERT_LABELS
-TOPIC_LABELS = TOPIC_ALERT_LABELS
 KIND_LABELS = {"reported": "reported shift", "observed": "observed shift", "new": "first position seen"}
 
 HTML = "html"
 MARKDOWN = "markdown"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\n]*)\)")
 _MENTION = re.compile(r"@(channel|here|everyone|group)\b", re.IGNORECASE)
 _ELLIPSIS = "…"
-
-
-def actor_label(actor: str) -> str:
-    return ACTOR_LABELS.get(actor, actor.replace("_", " ").title())
-
-
-def topic_label(topic: str) -> str:
-    return TOPIC_LABELS.get(topic, topic.replace("_", " "))
-
-
-def clean(text: str | None) -> str:
-    """One line of untrusted text: control and bidi characters gone, whitespace collapsed."""
-    return " ".join(_CONTROL.sub("", text or "").split())
 
 
 def neutralise_md(text: str | None) -> str:
@@ -53,26 +44,6 @@ def neutralise_md(text: str | None) -> str:
     out = _MENTION.sub(lambda m: "@\u2060" + m.group(1), out)
     # Left alone these would open a code span or a link that swallows our own markup.
     return out.replace("`", "'").replace("[", "(").replace("]", ")")
-
-
-def safe_url(url: str | None) -> str | None:
-    """An http(s) URL safe to put in a link, or None."""
-    url = clean(url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
-
-
-def when(ts: datetime | None) -> str:
-    return ts.strftime("%Y-%m-%d %H:%M UTC") if ts else "unknown time"
-
-
-def day(ts: datetime | None) -> str:
-    return ts.strftime("%Y-%m-%d") if ts else "unknown date"
 
 
 def shift_title(actor: str, topic: str, from_stance: str | None, to_stance: str) -> str:
