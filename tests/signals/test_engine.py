@@ -9,9 +9,11 @@ import random
 import pytest
 
 from extractors.signals.engine import classify, explain, load_ruleset
+from extractors.signals.model import ACTORS, STANCES, TOPICS
 from extractors.signals.text import MAX_CHARS, normalise, split_sentences
 
 RS = load_ruleset()
+VALID = {(a, t, s) for a in ACTORS for t in TOPICS for s in STANCES}
 
 
 def triples(text: str, **kw) -> set[tuple[str, str, str]]:
@@ -305,12 +307,34 @@ def test_html_remnants_curly_quotes_and_dashes_are_normalised() -> None:
 
 
 def test_random_junk_never_crashes() -> None:
+    """Junk of the characters the engine treats specially gives a well-formed result (ids from
+    the vocabulary, confidences in [0, 1], evidence from the text's own sentences, explain()
+    agreeing with classify()) and never silently swallows a plain sentence after it: the
+    sentence is read, or the whole text is skipped with its reason (junk is not English)."""
     rnd = random.Random(3)
     alphabet = "abc XYZ.,;:!?\"'“”«»—–-\n\t<>/&#;0123456789 ceasefire NATO Putin rejected U.S. D-N.H. ()[]"
+    plain = "Moscow rejected the 30-day ceasefire."
+    read_after_junk = skipped_as_junk = 0
     for _ in range(300):
         junk = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 400)))
-        classify(junk, ruleset=RS)
-        explain(junk, ruleset=RS)
+        c = classify(junk, ruleset=RS)
+        assert c.ruleset_version == RS.version
+        assert not (c.skipped and (c.positions or c.reported_shifts))
+        sentences = {s.text for s in split_sentences(normalise(junk))}
+        for p in c.positions:
+            assert (p.actor, p.topic, p.stance) in VALID, p
+            assert 0.0 <= p.confidence <= 1.0 and p.evidence in sentences
+        for r in c.reported_shifts:
+            assert (r.actor, r.topic, r.to_stance) in VALID and r.from_stance in (None, *STANCES)
+        ex = explain(junk, ruleset=RS)
+        assert (ex.skipped, ex.positions, ex.reported_shifts) == (c.skipped, c.positions, c.reported_shifts)
+        after = classify(junk + "\n\n" + plain, ruleset=RS)
+        if ("russia", "ceasefire_full", "reject") in {(p.actor, p.topic, p.stance) for p in after.positions}:
+            read_after_junk += 1
+        else:
+            assert after.skipped and after.skipped.startswith("not English"), (junk, after)
+            skipped_as_junk += 1
+    assert read_after_junk > 0 and skipped_as_junk > 0  # the seed exercises both outcomes
 
 
 # --- the prefilter never hides a match ---------------------------------------------------------
