@@ -702,3 +702,8 @@ def test_a_relative_clause_with_a_list_of_holders_and_auxiliaries() -> None:
     got = triples("Russia rejected a proposed ceasefire that Ukraine, its European allies and Washington have all urged Russia to accept.")
     assert got == {("russia", "ceasefire_full", "reject"), ("ukraine", "ceasefire_full", "accept"),
                    ("europe", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
+
+
+def test_criticising_the_thing_is_a_reject_and_criticising_someone_for_it_an_accusation() -> None:
+    assert ("ukraine", "peace_talks", "reject") in triples("Zelensky criticised the peace talks led by the Trump administration with Russia.")
+    assert triples("Kallas criticised Putin for stalling on a ceasefire.") == {("russia", "ceasefire_full", "conditional")}
