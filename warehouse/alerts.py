@@ -109,6 +109,24 @@ def record_attempts(con: duckdb.DuckDBPyConnection, updates: Sequence[Mapping[st
     )
 
 
+def requeue(
+    con: duckdb.DuckDBPyConnection, statuses: Sequence[str], *, now: datetime, only: Sequence[str] | None = None
+) -> list[str]:
+    """Make alerts in `statuses` (of the given ids, if any) pending and due now, their
+    claims released; return their ids (`redline alerts retry`)."""
+    params: list[Any] = [now, list(statuses)]
+    where = ""
+    if only is not None:
+        where = " AND list_contains(?, alert_id)"
+        params.append(list(only))
+    rows = con.execute(
+        "UPDATE core.alerts SET status = 'pending', next_attempt_at = ?, claimed_until = NULL "
+        f"WHERE list_contains(?, status){where} RETURNING alert_id",
+        params,
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 # -- the daily digest -------------------------------------------------------------------
 def stance_summary(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Each (actor, topic)'s established stance, since when, and how many outlets."""

@@ -13,6 +13,7 @@ from redline.alerts.send import body_format_for, remember_secrets, send
 from redline.errors import UsageError
 from redline.tables import FORMATS, render
 from warehouse import Warehouse, open_read_copy
+from warehouse import alerts as alert_store
 
 if TYPE_CHECKING:
     from redline.cli import Context
@@ -111,14 +112,7 @@ def _retry(args: argparse.Namespace, ctx: Context) -> int:
     statuses = ["failed", "dead"] if args.dead else ["failed"]
     now = datetime.now(UTC)
     with wh.connect() as con:
-        params: list = [now, statuses]
-        only = ""
-        if args.alert_ids:
-            only = " AND list_contains(?, alert_id)"
-            params.append(args.alert_ids)
-        ids = [r[0] for r in con.execute(
-            f"UPDATE core.alerts SET status = 'pending', next_attempt_at = ?, claimed_until = NULL "
-            f"WHERE list_contains(?, status){only} RETURNING alert_id", params).fetchall()]
+        ids = alert_store.requeue(con, statuses, now=now, only=args.alert_ids or None)
     if args.alert_ids:
         missing = sorted(set(args.alert_ids) - set(ids))
         if missing:
