@@ -39,6 +39,7 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
+_OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
 # between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
 _AGENT_GAP = re.compile(r"\b(?:by|to|for)\s*(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}$")
@@ -176,6 +177,15 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         accused = [m for m in ctx.mentions if acc.start(1) <= m.start and m.end <= acc.end(1)]
         if accused:
             return _coordinated(s, ctx.mentions, accused[-1]), "accused", accused[-1].text, None
+    # a cue inside a relative clause ("remarks by Donald Trump, who suggested ...") is its
+    # antecedent's, not the main clause's subject's
+    opened = None
+    for r in _OPEN_RELATIVE.finditer(s, lo, pos):
+        opened = r
+    if opened and "," not in s[opened.end() : pos]:
+        ante = [m for m in ctx.mentions if m.end <= opened.start() and not s[m.end : opened.start()].strip()]
+        if ante:
+            return _coordinated(s, ctx.mentions, ante[-1]), "relative clause", ante[-1].text, None
     relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
     best: tuple[int, str, Any] | None = None
     for m in ctx.mentions:

@@ -51,6 +51,12 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             topic = hit.rule.topic
             if sp.topics is not None and topic not in sp.topics:
                 continue
+            if sp.after_comma and (close := s.find(",", end)) >= 0:
+                # "Kyiv, which had rejected a truce, agreed to talks": the earlier refusal was
+                # of the truce; the talks have no earlier stance here
+                refused = {h.rule.topic for h in hits if end <= h.start < close}
+                if refused and topic not in refused:
+                    continue
             if block:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue

@@ -707,3 +707,15 @@ def test_a_relative_clause_with_a_list_of_holders_and_auxiliaries() -> None:
 def test_criticising_the_thing_is_a_reject_and_criticising_someone_for_it_an_accusation() -> None:
     assert ("ukraine", "peace_talks", "reject") in triples("Zelensky criticised the peace talks led by the Trump administration with Russia.")
     assert triples("Kallas criticised Putin for stalling on a ceasefire.") == {("russia", "ceasefire_full", "conditional")}
+
+
+def test_a_cue_inside_a_relative_clause_belongs_to_its_antecedent() -> None:
+    assert triples("Moscow welcomed the visit of Witkoff, who backed a ceasefire.") == {("united_states", "ceasefire_full", "accept")}
+    assert triples("Moscow brushed off remarks by Donald Trump, who suggested Ukraine could win back all its territory.") == {
+        ("united_states", "territory", "reject")}
+
+
+def test_an_earlier_refusal_of_one_topic_is_no_shift_of_another() -> None:
+    got = classify("Kyiv, which had rejected a truce, agreed to talks.", ruleset=RS)
+    assert got.reported_shifts == ()
+    assert {(p.actor, p.topic, p.stance) for p in got.positions} == {("ukraine", "peace_talks", "accept")}
