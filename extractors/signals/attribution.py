@@ -60,15 +60,7 @@ def _coordinated_chain(s: str, mentions: list[Mention], m: Mention) -> tuple[tup
 
 def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]:
     """Actors of m plus any joined to it after it ("by Witkoff and Dmitriev")."""
-    actors = list(m.actors)
-    idx = mentions.index(m)
-    while idx + 1 < len(mentions):
-        nxt = mentions[idx + 1]
-        if not _AND_JOIN.fullmatch(s, mentions[idx].end, nxt.start):
-            break
-        actors += [a for a in nxt.actors if a not in actors]
-        idx += 1
-    return tuple(actors)
+    return _coordinated_chain(s, mentions, m)[0]
 
 
 def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None = None) -> bool:

@@ -36,12 +36,10 @@ _SUBJUNCTIVE_GAP = re.compile(r"\s*(?:that\s+)?(?:(?:any|a|an|the|all|every|such
 
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 
-MENTION_NOTE = "no stance cue"
-
-
 def _uncued(d: Decision) -> bool:
-    """Topic words read with no stance cue: dropped, or only a mention (rule.mention_stance)."""
-    return bool(d.dropped and d.dropped.startswith("no stance")) or bool(d.modifiers and d.modifiers[0].startswith(MENTION_NOTE))
+    """Topic words read with no stance cue: dropped, or only a mention (rule.mention_stance).
+    A mention is the one reading with a stance and no cue (aggregation.py reads it so too)."""
+    return bool(d.dropped and d.dropped.startswith("no stance")) or (d.stance is not None and d.cue is None)
 
 
 # between a relative clause's subject and its verb: "have all urged", "has long backed"
@@ -152,7 +150,9 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if hit.term.polarity == "self" and not governed_self:
         cue, inner, placement = None, None, "self"
     mention = cue is None and placement != "self"
-    if mention and (rule.mention_stance is None or block):
+    g = ctx.rs.lexicon.grammar
+    if mention and (rule.mention_stance is None or block or g.mention_circumstance.search(s, max(0, hit.start - 60), hit.start)):
+        # no cue, and no mention reading either: "said after the talks", "no sanctions relief"
         return dec(None, None, None, dropped="no stance cue near the topic words")
     if block:
         return dec(cue and s[cue.start : cue.end], cue and cue.group.stance, None, dropped=block)
@@ -230,12 +230,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
     if not actors:
         return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
-    g = ctx.rs.lexicon.grammar
     if mention:
         # no cue at all: only the clause's own subject takes part, and weakly (see grammar.yaml)
-        if via not in g.mention_vias or g.mention_circumstance.search(s, max(0, hit.start - 60), hit.start):
+        if via not in g.mention_vias:
             return dec(None, None, None, dropped="no stance cue near the topic words")
-        mods.insert(0, f"{MENTION_NOTE}: the subject takes part ({rule.mention_stance})")
+        mods.insert(0, f"no stance cue: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
     if via == "document" and stance == "demand":
         # what a plan "requires" is what its author proposes ("The plan would require Ukraine

@@ -43,6 +43,8 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
     shifts: list[ReportedShift] = []
     ev: list[_Evidence] = []
     for start, end, sp in spans:
+        # a pattern whose new stance is the main clause's: the comma that closes its clause
+        close = s.find(",", end) if sp.after_comma else -1
         for hit in hits:
             inside = start <= hit.start < end
             after = hit.start >= end and _tokens(s[end : hit.start]) <= sp.window and not _clause_break(ctx, end, hit.start)
@@ -51,7 +53,7 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             topic = hit.rule.topic
             if sp.topics is not None and topic not in sp.topics:
                 continue
-            if sp.after_comma and (close := s.find(",", end)) >= 0:
+            if close >= 0:
                 # "Kyiv, which had rejected a truce, agreed to talks": the earlier refusal was
                 # of the truce; the talks have no earlier stance here
                 refused = {h.rule.topic for h in hits if end <= h.start < close}
@@ -71,7 +73,7 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
                 other = [c for c in cues if sp.cues_inside or not (start <= c.start < end)]
                 if sp.not_cues is not None:  # cues that state the old stance ("after refusing")
                     other = [c for c in other if not sp.not_cues.search(s, c.start, c.end)]
-                if sp.after_comma and (close := s.find(",", end)) >= 0:
+                if close >= 0:
                     other = [c for c in other if c.start > close]  # the new stance is the main clause's
                 d = _decide(ctx, hit, other, None)
                 if d.stance and not d.dropped and not _uncued(d):
