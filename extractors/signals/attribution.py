@@ -66,13 +66,17 @@ def _coordinated_after(s: str, mentions: list[Mention], m: Mention) -> tuple[str
 def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None = None) -> bool:
     """Is m an object ("told Trump", "by Moscow")? With `mentions`, also a mention joined by
     "and" to an object ("drafted by Witkoff and Dmitriev")."""
-    if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+    before = s[max(0, m.start - 30) : m.start]
+    if rs.lexicon.object_markers.ends(before) or rs.lexicon.object_after_modal.search(before):
         return True
     if mentions:
+        # a list ends in "and": "to Trump, Vladimir Putin gave ..." is no list, the comma ends a phrase
+        joined = _coordinated_chain(s, mentions, m)[1] is not m
         earlier = [p for p in mentions if p.end <= m.start]
         while earlier and _AND_JOIN.fullmatch(s, earlier[-1].end, m.start):
+            joined = joined or bool(_LIST_END.match(s, earlier[-1].end))
             m = earlier.pop()
-            if rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
+            if joined and rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
                 return True
     return False
 

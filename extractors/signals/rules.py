@@ -275,6 +275,7 @@ class Lexicon:
     hypothetical_cue_re: re.Pattern[str]
     reporting_re: re.Pattern[str]
     object_markers: ObjectMarkers
+    object_after_modal: re.Pattern[str]
     shifts: tuple[ShiftPattern, ...]
     labels: dict[str, str]
     any_shift: re.Pattern[str] = re.compile("(?!)")
@@ -344,7 +345,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.22"
+ENGINE_REVISION = "2026-12-02.23"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -508,6 +509,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
         reporting_re=words("reporting_verbs", mods.get("reporting_verbs")),
         object_markers=ObjectMarkers(list(mods.get("object_markers") or [])),
+        object_after_modal=_object_after_modal(mods.get("object_after_modal") or {}),
         shifts=tuple(shifts),
         labels=labels,
         any_shift=re.compile("|".join(f"(?:{sp.regex.pattern})" for sp in shifts) or "(?!)", re.I),
@@ -536,15 +538,14 @@ def _grammar(doc: Any) -> Grammar:
     mods = r"(?:(?!(?:as|a|an|the|of|for|to|in|on|at|and|or|with|by|that|which)\b)[\w.-]+\s+){0,2}?"
     to_topic = r"\s+(?:for|of|to|on)\s+(?:[\w'-]+\s+){0,4}?"
 
-    def before(noun_alt: str) -> re.Pattern[str]:
-        return re.compile(
-            rf"(?:(?:'s|s')?\s+{mods}{noun_alt}{to_topic}|-{alt('proposal', 'hyphenated')}\s+(?:[\w'-]+\s+){{0,3}}?)",
-            re.I,
-        )
+    def before(noun_alt: str, *, hyphenated: bool) -> re.Pattern[str]:
+        # "a U.S.-backed ceasefire" proposes it: the hyphenated verbs belong to the accept pattern only
+        hyphen = rf"|-{alt('proposal', 'hyphenated')}\s+(?:[\w'-]+\s+){{0,3}}?" if hyphenated else ""
+        return re.compile(rf"(?:(?:'s|s')?\s+{mods}{noun_alt}{to_topic}{hyphen})", re.I)
 
     def after(verbs: str) -> re.Pattern[str]:
         return re.compile(
-            rf"\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|first|as)\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
+            rf"\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|was|were|is|are|has been|have been|had been|first|as)\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
             re.I,
         )
 
@@ -554,8 +555,8 @@ def _grammar(doc: Any) -> Grammar:
     doc_nouns = alt("documents", "nouns")
     numbered = str((doc.get("documents") or {}).get("numbered") or r"\d+-point")
     return Grammar(
-        proposer_before=before(nouns),
-        proposer_before_demand=before(demand_nouns),
+        proposer_before=before(nouns, hyphenated=True),
+        proposer_before_demand=before(demand_nouns, hyphenated=False),
         proposer_after=after(alt("proposal", "by_agent")),
         proposer_after_demand=after(alt("proposal", "demanded_by_agent")),
         accusation=re.compile(rf"\b{alt('accusation_verbs')}\s+((?:[\w.'-]+\s+){{1,5}}?)(?:of|for)\s+(?:[\w'-]+\s+){{0,2}}?$", re.I),
@@ -601,6 +602,15 @@ def _plain_words(patterns: Any) -> tuple[str, ...] | None:
     if words and all(re.fullmatch(r"[a-z]+", w) for w in words):
         return tuple(words)
     return None
+
+
+def _object_after_modal(spec: dict) -> re.Pattern[str]:
+    """`modal (not) verb (the) ` at a text's end: a mention after it is the verb's object."""
+    modals = "|".join(re.escape(w) for w in spec.get("modals") or []) or "(?!)"
+    not_verbs = "|".join(re.escape(w) for w in spec.get("not_verbs") or []) or "(?!)"
+    return re.compile(
+        rf"(?<![\w-])(?:{modals})(?:\s+not|n't)?\s+(?!(?:{not_verbs})\b)[a-z]+\s+(?:(?:the|a|an|his|her|its|their)\s+)?$"
+    )
 
 
 def _effects(raw: Any, key: str) -> dict[str, str | None]:

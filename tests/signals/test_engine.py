@@ -416,6 +416,9 @@ def test_object_marker_test_agrees_with_its_regex() -> None:
          {("russia", "ceasefire_full", "reject"), ("united_states", "ceasefire_full", "accept")}),
         ("The ceasefire, which Kyiv accepted in March, was rejected by Moscow.",
          {("russia", "ceasefire_full", "reject"), ("ukraine", "ceasefire_full", "accept")}),
+        # a hyphenated backer proposes: accept, never the demand of a demand noun
+        ("Moscow rejected the U.S.-backed ceasefire proposal.",
+         {("russia", "ceasefire_full", "reject"), ("united_states", "ceasefire_full", "accept")}),
     ],
 )
 def test_both_parties_of_a_proposal_hold_a_stance(text: str, expected: set) -> None:
@@ -719,3 +722,24 @@ def test_an_earlier_refusal_of_one_topic_is_no_shift_of_another() -> None:
     got = classify("Kyiv, which had rejected a truce, agreed to talks.", ruleset=RS)
     assert got.reported_shifts == ()
     assert {(p.actor, p.topic, p.stance) for p in got.positions} == {("ukraine", "peace_talks", "accept")}
+
+
+def test_a_mention_after_a_bare_verb_is_its_object() -> None:
+    # "would not fight Russia but would help ...": the subject is the speaker's, not Russia's
+    text = "Macron said the force would not fight Russia but would help guarantee Ukraine's security."
+    assert triples(text) == {("europe", "security_guarantees", "accept")}
+
+
+def test_a_comma_after_an_object_ends_a_phrase_not_a_list() -> None:
+    text = "After an hour on the phone to Donald Trump, Vladimir Putin agreed to a prisoner swap."
+    assert ("russia", "prisoner_exchange", "accept") in triples(text)
+
+
+def test_what_will_not_work_without_it_is_demanded() -> None:
+    text = 'Zelensky said a deal "will not work without security guarantees."'
+    assert ("ukraine", "security_guarantees", "demand") in triples(text)
+
+
+def test_a_document_drafted_by_an_actor_speaks_for_it_later() -> None:
+    text = "The 28-point plan was drafted by Witkoff. The plan envisions a sweeping demilitarisation of Ukraine."
+    assert ("united_states", "demilitarization", "accept") in triples(text)
