@@ -51,7 +51,9 @@ _AUXILIARIES = re.compile(
 def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None, first: Decision) -> Decision | None:
     """A second reading when a relative clause follows the topic words and the first
     decision came from elsewhere: '"no" to the security guarantees Ukraine wants'."""
-    if first.dropped or block or first.actor_via == "relative clause":
+    # a first reading with no cue or no actor near the topic words leaves the clause to it
+    open_first = first.dropped is not None and first.dropped.startswith(("no stance", "no actor"))
+    if (first.dropped and not open_first) or block or first.actor_via == "relative clause":
         return None
     s = ctx.sentence.text
     for m in ctx.mentions:
@@ -80,7 +82,7 @@ def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first:
     if block:
         return None
     s = ctx.sentence.text
-    if ":" not in s:  # most sentences: no list
+    if ":" not in s and " -" not in s and "including" not in s:  # most sentences: no list
         return None
     lists = list(ctx.rs.lexicon.grammar.condition_list.finditer(s, 0, hit.start))
     if not lists:
@@ -221,7 +223,8 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         actors, via, atext, drop = _post_actor(ctx, hit, cue)
     elif placement == "relative":
         m = next(m for m in ctx.mentions if hit.end <= m.start and m.end <= cue.start and _RELATIVE_GAP.fullmatch(s[hit.end : m.start]))
-        actors, via, atext, drop = m.actors, "relative clause", m.text, None
+        # "the truce that Ukraine and Washington accepted": every holder of the list
+        actors, via, atext, drop = _coordinated_chain(s, ctx.mentions, m)[0], "relative clause", m.text, None
     elif placement == "self" and hit.term.stance == "demand" and ctx.speaker:
         # words that state a claim ("Crimea is Russian", "Zelensky's term has expired") are the
         # claim of whoever is reported saying them, not of the clause's subject

@@ -345,7 +345,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.23"
+ENGINE_REVISION = "2026-12-02.24"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -565,7 +565,10 @@ def _grammar(doc: Any) -> Grammar:
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
         negating=re.compile(rf"\b(?:an?|the|any|its|their)?\s*(?:(?:complete|total|full|immediate|permanent|partial)\s+)?{alt('negating_nouns')}\s+(?:on|of|to|against|for)\s+(?:(?:all|any|the|further|foreign|western|u\.s\.|us|american|european)\s+)*$", re.I),
-        condition_list=re.compile(rf"\b({alt('condition_list_nouns')})\s*(?:include|are|were|was|is)?\s*:\s", re.I),
+        # "Russia's demands: ...", "its conditions for a truce: ...", "the Kremlin's demands — including ..."
+        condition_list=re.compile(
+            rf"\b({alt('condition_list_nouns')})(?:\s+(?:for|of|on|to)\s+[^:;,.\u2014\u2013\"]{{1,70}}?)?"
+            rf"\s*(?:include|are|were|was|is)?\s*(?::|\s\u2014|\s\u2013|\s--?|,?\s+including)\s", re.I),
         group_anaphor=re.compile(rf"\b{alt('group_anaphors')}\b", re.I),
         document_words=tuple(sorted({str(w).split()[-1].split("-")[-1].lower() for w in doc["documents"]["nouns"]})),
         via_weights=_weights(doc, "via"),

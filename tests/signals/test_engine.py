@@ -743,3 +743,28 @@ def test_what_will_not_work_without_it_is_demanded() -> None:
 def test_a_document_drafted_by_an_actor_speaks_for_it_later() -> None:
     text = "The 28-point plan was drafted by Witkoff. The plan envisions a sweeping demilitarisation of Ukraine."
     assert ("united_states", "demilitarization", "accept") in triples(text)
+
+
+def test_a_relative_clause_after_uncued_topic_words_gives_every_holder_of_its_list() -> None:
+    text = "Moscow ignored a ceasefire that Ukraine, its European allies and Washington have all urged Russia to accept."
+    assert triples(text) == {("ukraine", "ceasefire_full", "accept"), ("europe", "ceasefire_full", "accept"),
+                             ("united_states", "ceasefire_full", "accept")}
+    assert triples("Moscow ignored a ceasefire that Ukraine and Washington have accepted.") == {
+        ("ukraine", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
+
+
+def test_a_list_of_demands_after_a_dash_or_including_is_the_owner_s() -> None:
+    text = ("Putin restated the Kremlin's long-standing demands - including Ukrainian territorial concessions, "
+            "limits on Kiev's armed forces and guarantees that Ukraine would not join NATO.")
+    assert triples(text) == {("russia", "territory", "demand"), ("russia", "demilitarization", "demand"),
+                             ("russia", "nato_membership", "reject")}
+    text = "Moscow listed its conditions for a settlement: a complete halt to foreign military aid to Ukraine."
+    assert ("russia", "military_aid", "reject") in triples(text)
+
+
+def test_a_plan_s_main_points_and_its_launcher() -> None:
+    text = ("The initiative launched by Washington included the handover of entire regions of Donetsk "
+            "and Lugansk to Russia.")
+    assert ("united_states", "territory", "accept") in triples(text)
+    text = "Washington's plan was leaked. Among the plan's main points are territorial concessions to Russia."
+    assert ("united_states", "territory", "accept") in triples(text)
