@@ -149,6 +149,13 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         hit.term.polarity == "self" and cue is not None and placement == "pre" and _tokens(s[cue.end : hit.start]) <= 4
         and not re.search(r"[,;:]", s[cue.end : hit.start])
     )
+    # an act judged after it ("supplying Tomahawks would trigger a new escalation", "a
+    # withdrawal from Donbas is unacceptable"): the judgement is the stance on the act
+    judged_self = (
+        hit.term.polarity == "self" and cue is not None and placement == "post" and cue.group.stance == "reject"
+        and _tokens(s[hit.end : cue.start]) <= 2 and not re.search(r"[,;:]|\band\b", s[hit.end : cue.start])
+    )
+    governed_self = governed_self or judged_self
     if hit.term.polarity == "self" and not governed_self:
         cue, inner, placement = None, None, "self"
     mention = cue is None and placement != "self"
@@ -182,7 +189,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
                     any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap) or _SUBJUNCTIVE_GAP.fullmatch(gap)
                 ):
                     outer = c0
-    if governed_self and cue.group.deontic:
+    if governed_self and cue.group.deontic and not judged_self:
         deontic_inner, stance0 = cue, hit.term.stance or "accept"
     stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
     mods = list(mods)
@@ -239,7 +246,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
             return dec(None, None, None, dropped="no stance cue near the topic words")
         mods.insert(0, f"no stance cue: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
-    if via == "document" and stance == "demand":
+    if via == "document" and stance == "demand" and g.document_terms.fullmatch(cue_text):
         # what a plan "requires" is what its author proposes ("The plan would require Ukraine
         # to cede the rest of the Donbas": the author accepts the cession); a document sets no
         # conditions of its own

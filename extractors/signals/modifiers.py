@@ -10,6 +10,8 @@ from extractors.signals.base import INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
+# "will not cede land or (formally) recognise ...": a negation spans verbs joined by "or"/"nor"
+_OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:\w+\s+)?$", re.I | re.S)
 
 
 def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
@@ -21,10 +23,14 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     mods: list[str] = []
     before = s[max(0, cue.start - 60) : cue.start]
     hyp = lex.hypothetical_cue_re.search(before)
+    joined = _OR_BEFORE_CUE.match(before)
     before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:
         return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"
     neg = lex.negation_hard.search(before)
+    if neg is None and joined:  # the first verb's negation, within its own clause
+        first = _after_last_separator(joined.group(1))
+        neg = lex.negation_any.search(first)
     soft = lex.negation_soft.search(before)
     if soft:
         new = lex.soft_effect[stance]

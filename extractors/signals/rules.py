@@ -267,6 +267,7 @@ class Lexicon:
     first_person_re: re.Pattern[str]
     negation_hard: re.Pattern[str]
     negation_soft: re.Pattern[str]
+    negation_any: re.Pattern[str]  # a hard negator anywhere (no window): the first of verbs joined by "or"
     negation_window: int
     hard_effect: dict[str, str | None]
     soft_effect: dict[str, str | None]
@@ -303,6 +304,7 @@ class Grammar:
     # a document noun phrase, and an authoring verb before one
     document: re.Pattern[str]
     authored: re.Pattern[str]
+    document_terms: re.Pattern[str] = re.compile("(?!)")  # a document's "requires": its author's proposal
     document_words: tuple[str, ...] = ()  # the document nouns' first words, for a quick check
     group_anaphor: re.Pattern[str] = re.compile("(?!)")
     # ends at a colon that opens a list of conditions: "Russia's demands: " (group 1: the noun)
@@ -345,7 +347,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.24"
+ENGINE_REVISION = "2026-12-02.25"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -499,6 +501,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         anaphor_re=_alternation([re.escape(a) for a in actors_doc.get("anaphors") or []], "actors.yaml: anaphors"),
         first_person_re=re.compile(bounded("|".join(first_person))) if first_person else re.compile(r"(?!)"),
         negation_hard=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("hard") or [])) + tail, re.I),
+        negation_any=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("hard") or [])), re.I),
         negation_soft=re.compile(bounded("|".join(f"(?:{p})" for p in neg.get("soft") or [])) + tail, re.I),
         negation_window=int(neg.get("window_tokens", 4)),
         hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
@@ -576,6 +579,7 @@ def _grammar(doc: Any) -> Grammar:
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
+        document_terms=re.compile(rf"(?:\w+\s+)?{alt('documents', 'terms_verbs')}\b", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
 

@@ -76,6 +76,8 @@ def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State)
         if before:  # "the U.S. plan", "Trump's 28-point plan": the author is named right there
             m = before[-1]
             state.document_author, state.document_author_text = _coordinated(s, mentions, m), m.text
+            # the document is the clause's subject ("the US plan would require ..."), its author's
+            added.append(Mention(a, b, state.document_author, "document", f"{dm.group(0)} (= {m.text})"))
             continue
         actors, text = None, None
         am = g.proposer_after.match(s, b)

@@ -768,3 +768,24 @@ def test_a_plan_s_main_points_and_its_launcher() -> None:
     assert ("united_states", "territory", "accept") in triples(text)
     text = "Washington's plan was leaked. Among the plan's main points are territorial concessions to Russia."
     assert ("united_states", "territory", "accept") in triples(text)
+
+
+def test_a_named_document_is_the_subject_and_what_it_requires_is_proposed() -> None:
+    assert triples("The US plan would require Ukraine to cede its eastern Donetsk and Luhansk regions to Russia.") == {
+        ("united_states", "territory", "accept")}
+    # a document that demands still demands
+    assert ("russia", "territory", "demand") in triples("Russia's memorandum demands that Ukraine withdraw from the four regions.")
+
+
+def test_a_negation_spans_verbs_joined_by_or() -> None:
+    assert triples("Ukraine has no plans to withdraw troops from Donbass or legally recognize any loss of territory.") == {
+        ("ukraine", "territory", "reject")}
+    assert triples("Kyiv does not legally recognize Russia's annexation of Crimea.") == {("ukraine", "territory", "reject")}
+
+
+def test_a_warning_of_escalation_rejects_the_act() -> None:
+    text = 'Putin responded sharply, warning that supplying Tomahawks to Ukraine would usher in "a new level of escalation".'
+    assert triples(text) == {("russia", "military_aid", "reject")}
+    # a judgement after "and" belongs to another clause
+    text = "Starmer said borders could not be changed by force and Ukraine must not be pressured into ceding territory."
+    assert ("europe", "territory", "reject") in triples(text)
