@@ -258,8 +258,8 @@ def _update_state(ctx: _Ctx, ends_in_quote: bool) -> None:
     if ctx.speaker and ctx.speaker_kind == "speaker" and ctx.quotes:
         st.salient, st.salient_text = ctx.speaker, ctx.speaker_text
         st.salient_index = ctx.sentence.index
-    elif subject:
-        st.salient, st.salient_text = _coordinated(s, ctx.mentions, subject), subject.text
+    elif subject:  # "Russia and Ukraine held talks. They agreed ...": the whole coordinated subject
+        st.salient, st.salient_text = _coordinated(s, ctx.mentions, _coordinated_chain(s, ctx.mentions, subject)[1]), subject.text
         st.salient_index = ctx.sentence.index
     named = tuple(dict.fromkeys(a for m in ctx.mentions if not _in_quote(ctx.quotes, m.start) for a in m.actors))
     if named:

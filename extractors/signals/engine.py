@@ -209,6 +209,9 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     # "we support it": a pronoun right after a cue stands for a topic named without a cue
     # in this sentence, or for the single topic of the previous sentence
     uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if _uncued(d)]
+    if len({h.rule.topic for h in uncued}) > 1:  # "a counteroffer of talks, without mentioning a truce": not the truce
+        circumstance = rs.lexicon.grammar.mention_circumstance
+        uncued = [h for h in uncued if not circumstance.search(s, max(0, h.start - 60), h.start)] or uncued
     sources = uncued or ([carried] if carried else [])
     if sources and len({h.rule.topic for h in sources}) == 1:
         src = sources[0]

@@ -84,8 +84,10 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         if cue.group.nominal:
             # an outer verb governs a nominal cue ("rejected demands for"), not a verb after "to"
             # ("continues to insist on": the inner verb is the stance)
+            # (not across a comma or other topic words: "As a condition for a truce, Russia demands that ...")
             outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic
-                     and c.group.placement == "pre" and not _TO_GAP.search(s[c.start : cue.start])]
+                     and c.group.placement == "pre" and not _TO_GAP.search(s[c.start : cue.start])
+                     and not re.search(r"[,;:]", s[c.end : cue.start]) and not any(c.end <= a and b <= cue.start for a, b in ctx.term_spans)]
             if outer:
                 return max(outer, key=lambda c: c.end), cue, "pre"
         return cue, None, "pre"

@@ -789,3 +789,20 @@ def test_a_warning_of_escalation_rejects_the_act() -> None:
     # a judgement after "and" belongs to another clause
     text = "Starmer said borders could not be changed by force and Ukraine must not be pressured into ceding territory."
     assert ("europe", "territory", "reject") in triples(text)
+
+
+def test_an_outer_cue_does_not_govern_across_a_comma_and_other_topic_words() -> None:
+    text = "As a condition for a ceasefire, Russia demands that Ukraine withdraw its forces from the four regions."
+    assert ("russia", "territory", "demand") in triples(text)
+    assert ("ukraine", "territory", "accept") not in triples(text)
+
+
+def test_a_back_reference_skips_topic_words_named_only_as_a_circumstance() -> None:
+    text = ("When President Vladimir V. Putin of Russia made a counteroffer of direct talks, without mentioning a cease-fire, "
+            "France and Germany rebuffed the proposal.")
+    assert ("europe", "peace_talks", "reject") in triples(text)
+
+
+def test_they_after_a_coordinated_subject_is_every_actor_of_it() -> None:
+    text = "Russia and Ukraine held talks in Istanbul on Monday. They agreed to exchange more prisoners of war."
+    assert {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")} <= triples(text)
