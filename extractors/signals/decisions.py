@@ -244,6 +244,10 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         # no cue at all: only the clause's own subject takes part, and weakly (see grammar.yaml)
         if via not in g.mention_vias:
             return dec(None, None, None, dropped="no stance cue near the topic words")
+        # "Russia faces new sanctions": the party the topic is done to takes no part; "Ukraine
+        # military aid", "Russia sanctions": a name right before the words modifies them, no subject
+        if rule.mention_target in actors or (atext and re.search(re.escape(atext) + r"[\s-]*$", s[max(0, hit.start - len(atext) - 3) : hit.start])):
+            return dec(None, None, None, dropped="no stance cue near the topic words")
         mods.insert(0, f"no stance cue: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
     if via == "document" and stance == "demand" and g.document_terms.fullmatch(cue_text):

@@ -806,3 +806,20 @@ def test_a_back_reference_skips_topic_words_named_only_as_a_circumstance() -> No
 def test_they_after_a_coordinated_subject_is_every_actor_of_it() -> None:
     text = "Russia and Ukraine held talks in Istanbul on Monday. They agreed to exchange more prisoners of war."
     assert {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")} <= triples(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia already faces crushing US sanctions over the war.",  # the sanctioned party takes no part
+        "Uncommon bonds: tougher Russia sanctions",  # a name modifying the topic words is no subject
+        "The U.S. peace plan has 28 points, according to a copy seen by reporters.",
+    ],
+)
+def test_a_mention_needs_a_clause_subject_that_is_not_the_topic_s_target(text: str) -> None:
+    assert triples(text) == set()
+
+
+def test_the_object_of_warns_is_not_the_subject_of_the_next_verb() -> None:
+    text = "Trump warns Russia of tariffs without ceasefire deal, sends defensive missiles to Ukraine"
+    assert ("russia", "military_aid", "accept") not in triples(text)
