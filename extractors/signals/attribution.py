@@ -70,6 +70,10 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
     if rs.lexicon.object_markers.ends(before) or rs.lexicon.object_after_modal.search(before):
         return True
     if mentions:
+        # "with Russian President Vladimir Putin": a title that is a mention of its own runs into the name
+        title = next((p for p in mentions if p.end <= m.start and not s[p.end : m.start].strip()), None)
+        if title is not None and title is not m and _is_object(rs, s, title) and not re.match(r"\s+\w+ing\b", s[m.end :]):
+            return True  # (not "with Russia's President Vladimir Putin rebuffing ...": an absolute clause's subject)
         # a list ends in "and": "to Trump, Vladimir Putin gave ..." is no list, the comma ends a phrase
         joined = _coordinated_chain(s, mentions, m)[1] is not m
         earlier = [p for p in mentions if p.end <= m.start]

@@ -823,3 +823,12 @@ def test_a_mention_needs_a_clause_subject_that_is_not_the_topic_s_target(text: s
 def test_the_object_of_warns_is_not_the_subject_of_the_next_verb() -> None:
     text = "Trump warns Russia of tariffs without ceasefire deal, sends defensive missiles to Ukraine"
     assert ("russia", "military_aid", "accept") not in triples(text)
+
+
+def test_a_title_mention_carries_its_object_marker_into_the_name() -> None:
+    # "with Russian President Vladimir Putin": Putin is an object, the subject is Trump
+    text = "Weeks ago President Donald Trump met with Russian President Vladimir Putin for a summit in Alaska."
+    assert ("russia", "peace_talks", "accept") not in triples(text)
+    # but the subject of an absolute clause after "with" keeps its stance
+    text = "Trump's push stumbles, with Russia's President Vladimir Putin rebuffing a complete truce."
+    assert ("russia", "ceasefire_full", "reject") in triples(text)
