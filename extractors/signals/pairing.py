@@ -14,11 +14,11 @@ from extractors.signals.base import (
     _tokens,
 )
 
-_CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
+_CLAUSE_BREAK = re.compile(r";(?!\s*that\b)|,\s*not\s|\bbut\b|\bwhile\b|\bwhereas\b|\balthough\b|\bthough\b|\bhowever\b|\bif\b|\bunless\b|\bbecause\b|\bbefore\b|\bwhen\b|\bonce\b| - ", re.I)
 
 # every _CLAUSE_BREAK match lies on one of these (matched on the lower-cased sentence, so
 # the regex engine can skip ahead by first character): a cheap test before the exact one
-_CLAUSE_HINT = re.compile(r";|but|while|whereas|although|though|however|if|unless|because|before|when|once| - ")
+_CLAUSE_HINT = re.compile(r";|, +not|but|while|whereas|although|though|however|if|unless|because|before|when|once| - ")
 
 _LIST_GAP = re.compile(r",|;|\band\b|\bor\b|\bas well as\b|\bincluding\b|\bsuch as\b|\bamong them\b|\bnamely\b|:|\b(?:accompanied|coupled|combined|paired) (?:by|with)\b|\b(?:along|together) with\b|\b(?:tied|linked) to\b", re.I)
 

@@ -832,3 +832,17 @@ def test_a_title_mention_carries_its_object_marker_into_the_name() -> None:
     # but the subject of an absolute clause after "with" keeps its stance
     text = "Trump's push stumbles, with Russia's President Vladimir Putin rebuffing a complete truce."
     assert ("russia", "ceasefire_full", "reject") in triples(text)
+
+
+def test_refusing_to_engage_in_talks_rejects_them_across_an_earlier_demand() -> None:
+    text = "The Kremlin has issued maximalist demands to Ukraine and has refused to engage in leader-level talks."
+    assert triples(text) == {("russia", "peace_talks", "reject")}
+
+
+def test_a_contrast_after_a_comma_is_not_governed() -> None:
+    assert triples('Ukraine, Zelensky: "The Russian text is an unacceptable ultimatum, not a memorandum"') == set()
+
+
+def test_ready_to_discuss_a_question_is_no_agreement_to_an_outcome() -> None:
+    text = "Merz confirmed that Ukraine is ready to discuss territorial issues in peace negotiations with Russia."
+    assert ("ukraine", "territory", "conditional") in triples(text)
