@@ -72,6 +72,10 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         and _same_region(ctx, c.start, hit.start) and not _clause_break(ctx, c.end, hit.start)
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit) and not _REGARDLESS.search(s, c.end, hit.start)]
+    if pre and ctx.rs.lexicon.grammar.setting.search(s, max(0, hit.start - 60), hit.start):
+        # "... support for Ukraine at a summit in London": the summit is the setting, not the object
+        setting = ctx.rs.lexicon.grammar.setting.search(s, max(0, hit.start - 60), hit.start)
+        pre = [c for c in pre if setting is not None and c.end > setting.start()]
     if pre and _ANY_SUBJECT_AFTER.match(s, hit.end):
         pre = [c for c in pre if not _ANY_SUBJECT_BEFORE.fullmatch(s, c.end, hit.start)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand

@@ -316,6 +316,7 @@ class Grammar:
     # a rule's mention_stance: who may take it, and how much it weighs against a cue's 1.0
     mention_vias: tuple[str, ...] = ()
     mention_weight: float = 0.5
+    setting: re.Pattern[str] = re.compile("(?!)")  # ends where topic words that are only a clause's setting start
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
     # weights (grammar.yaml: weights): by how the actor was found, and the named modifiers
     via_weights: Mapping[str, float] = field(default_factory=dict)
@@ -349,7 +350,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.29"
+ENGINE_REVISION = "2026-12-02.30"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -580,6 +581,7 @@ def _grammar(doc: Any) -> Grammar:
         weights=_named_weights(doc),
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
+        setting=re.compile(rf"\b{alt('settings')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         document_terms=re.compile(rf"(?:\w+\s+)?{alt('documents', 'terms_verbs')}\b", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),

@@ -846,3 +846,9 @@ def test_a_contrast_after_a_comma_is_not_governed() -> None:
 def test_ready_to_discuss_a_question_is_no_agreement_to_an_outcome() -> None:
     text = "Merz confirmed that Ukraine is ready to discuss territorial issues in peace negotiations with Russia."
     assert ("ukraine", "territory", "conditional") in triples(text)
+
+
+def test_topic_words_that_are_only_a_setting_are_not_governed() -> None:
+    text = "European leaders agreed a plan to bolster support for Ukraine at a crucial summit in London."
+    assert ("europe", "peace_talks", "accept") not in triples(text)
+    assert triples("Russia agreed to a prisoner swap at the summit.") == {("russia", "prisoner_exchange", "accept")}
