@@ -2,7 +2,10 @@
 with a hard per-document time limit (trafilatura has no timeout of its own).
 
 extract_document() is the pure function; ExtractionPool runs it on every core and
-kills a worker that overruns, so one pathological page cannot stall a run.
+kills a worker that overruns, so one pathological page cannot stall a run. The pool
+can also classify each document in the worker that extracted it (ExtractionPool.read):
+the article's text is chosen there by article_text() and handed to the signal engine,
+so extraction and classification share the cores instead of running one after the other.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import queue
 import re
 import threading
+import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,10 +26,14 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from extractors.stories import sketch
+
+if TYPE_CHECKING:
+    from extractors.signals.model import Classification
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +157,58 @@ def extract_document(html: bytes | str, url: str | None = None, *, max_bytes: in
     )
 
 
+def article_text(extracted: Extracted | None, feed_content: str, min_chars: int) -> tuple[str, bool]:
+    """The text an article keeps, and whether it is the page's: the page's text when
+    extraction gave at least `min_chars` characters, else the feed's own content."""
+    if extracted is not None and len(extracted.text) >= min_chars:
+        return extracted.text, True
+    return html_fragment_to_text(feed_content), False
+
+
 # --- the pool -------------------------------------------------------------------------
+
+
+# A job: (key, html, url) extracts only; (key, html, url, feed_content, min_chars) also
+# chooses the article's text (article_text) and classifies it in the same worker.
+Job = tuple[str, bytes | None, str | None] | tuple[str, bytes | None, str | None, str, int]
+# What a job gives back: (key, extracted, classification). For a reading job, extracted is
+# None when there was no page to extract (the feed's content is the text) and the
+# classification None when the engine failed (the signal stage then records why).
+JobResult = tuple[str, "Extracted | None", "Classification | None"]
+
+_RULES_CHECK_S = 2.0  # how often a worker asks whether the rule files changed (a cached load)
+_rules: list[Any] = [None, 0.0]  # this worker's rule set and when it was last checked
+
+
+def _ruleset() -> Any:
+    from extractors.signals.engine import load_ruleset
+
+    if _rules[0] is None or time.monotonic() - _rules[1] > _RULES_CHECK_S:
+        # load_ruleset() is cached by the files' content: a changed rule file is seen here
+        # within seconds, and an unchanged one costs a read and a hash.
+        _rules[0], _rules[1] = load_ruleset(), time.monotonic()
+    return _rules[0]
+
+
+def _classify(text: str, language: str | None) -> Classification | None:
+    from extractors.signals.engine import classify
+
+    try:
+        return classify(text, ruleset=_ruleset(), language=language)
+    except Exception:  # noqa: BLE001 - left unclassified: the signal stage retries it and records the error
+        log.exception("classification in the extraction worker failed")
+        return None
+
+
+def run_job(job: Job, max_bytes: int) -> JobResult:
+    """One job, as a worker runs it (pure apart from the rule files it reads)."""
+    key, html, url = job[0], job[1], job[2]
+    if len(job) == 3:
+        return key, extract_document(html or b"", url, max_bytes=max_bytes), None
+    feed_content, min_chars = job[3], job[4]
+    extracted = extract_document(html, url, max_bytes=max_bytes) if html else None
+    text, _ = article_text(extracted, feed_content, min_chars)
+    return key, extracted, _classify(text, extracted.language if extracted else None)
 
 
 def _worker(conn: Connection, max_bytes: int) -> None:
@@ -160,15 +219,17 @@ def _worker(conn: Connection, max_bytes: int) -> None:
             return
         if job is None:
             return
-        key, html, url = job
-        conn.send((key, extract_document(html, url, max_bytes=max_bytes)))
+        conn.send(run_job(job, max_bytes))
 
 
 class ExtractionPool:
-    """`workers` processes running extract_document, each job limited to `time_limit_s`.
+    """`workers` processes running jobs (run_job), each job limited to `time_limit_s`.
 
-    Use as a context manager; map() yields (key, Extracted) as jobs finish. A worker
-    that overruns is killed and replaced, and its job reports the time limit.
+    Use as a context manager; map() yields (key, Extracted) as extraction jobs finish,
+    read() yields (key, extracted, classification) of reading jobs. A worker that
+    overruns is killed and replaced, and its job reports the time limit. Jobs are taken
+    from the caller's iterable only as workers are ready for them (a short queue), so a
+    fast producer (the page fetcher) never piles up pages in memory.
     """
 
     def __init__(self, *, workers: int = 0, time_limit_s: float = 20.0, max_bytes: int = 2_000_000) -> None:
@@ -178,7 +239,9 @@ class ExtractionPool:
         # forkserver: workers fork from a clean, single-threaded server that has already
         # imported trafilatura, not from this process with its Prefect threads.
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["extractors.text", "trafilatura"])
+        # The rule set is compiled there too (extractors.warm: about 1.4 s), once per
+        # fork server rather than once per worker.
+        self._ctx.set_forkserver_preload(["extractors.text", "trafilatura", "extractors.warm"])
         self._procs: list[tuple[mp.process.BaseProcess, Connection] | None] = [None] * self.workers
 
     def __enter__(self) -> ExtractionPool:
@@ -219,11 +282,18 @@ class ExtractionPool:
                 conn.close()
                 self._procs[slot] = None
 
-    def map(self, jobs: Iterable[tuple[str, bytes, str | None]]) -> Iterator[tuple[str, Extracted]]:
+    def map(self, jobs: Iterable[Job]) -> Iterator[tuple[str, Extracted]]:
         """Extract every job; `jobs` is consumed lazily, so pages can be extracted while
         later ones are still being fetched."""
-        todo: queue.Queue[tuple[str, bytes, str | None] | None] = queue.Queue()
-        done: queue.Queue[tuple[str, Extracted] | None] = queue.Queue()
+        for item in self.read(jobs):
+            if item is not None:
+                yield item[0], item[1] or Extracted(text="")
+
+    def read(self, jobs: Iterable[Job], *, tick_s: float | None = None) -> Iterator[JobResult | None]:
+        """Run every job, yielding results as they finish; with `tick_s`, also yield None
+        whenever that long passes without a result (so the caller can act on time)."""
+        todo: queue.Queue[Job | None] = queue.Queue(maxsize=self.workers)  # one waiting job per worker
+        done: queue.Queue[JobResult | None] = queue.Queue()
         threads = [threading.Thread(target=self._feed, args=(slot, todo, done), daemon=True) for slot in range(self.workers)]
         for t in threads:
             t.start()
@@ -240,7 +310,11 @@ class ExtractionPool:
         producer.start()
         finished = 0
         while finished < len(threads):
-            item = done.get()
+            try:
+                item = done.get(timeout=tick_s)
+            except queue.Empty:
+                yield None
+                continue
             if item is None:
                 finished += 1
             else:
@@ -268,4 +342,4 @@ class ExtractionPool:
                 reason = f"extraction worker died: {type(exc).__name__}"
             log.warning("%s: %s", key, reason)
             self._kill(slot)
-            done.put((key, Extracted(text="", error=reason)))
+            done.put((key, Extracted(text="", error=reason), None))

@@ -28,7 +28,7 @@ def redline_run(config_path: str | None = None) -> RunResult:
     try:
         stages["poll"] = poll = tasks.poll_feeds(cfg, run_id)
         stages["articles"] = arts = tasks.fetch_and_extract(cfg, run_id)
-        stages["classify"] = classified = tasks.classify(cfg)
+        stages["classify"] = classified = tasks.classify(cfg, arts)
         stages["shifts"] = shifts = alerting.detect_shifts_task(cfg)
         stages["alerts"] = alerts = alerting.deliver_alerts_task(cfg)
         status = "completed"

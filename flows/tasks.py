@@ -14,7 +14,7 @@ from extractors.text import ExtractionPool
 from redline import articles, feeds, runs
 from redline.config import Config
 from redline.http import SafeClient
-from redline.positions import ClassifyResult, classify_pending
+from redline.positions import ClassifyResult, classify_pending, store_classifications
 from warehouse import Warehouse
 
 
@@ -38,12 +38,17 @@ def fetch_and_extract(cfg: Config, run_id: str) -> articles.ArticlesResult:
     with SafeClient(cfg.fetch) as client, ExtractionPool(
         workers=cfg.extract.workers, time_limit_s=cfg.extract.time_limit_s, max_bytes=cfg.extract.max_html_bytes
     ) as pool:
-        return articles.process_pending(_warehouse(cfg), cfg, run_id, client=client, pool=pool)
+        return articles.process_pending(
+            _warehouse(cfg), cfg, run_id, client=client, pool=pool, store_classified=store_classifications
+        )
 
 
 @task(name="classify", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, timeout_seconds=3600)
-def classify(cfg: Config) -> ClassifyResult:
-    return classify_pending(_warehouse(cfg))
+def classify(cfg: Config, arts: articles.ArticlesResult | None = None) -> ClassifyResult:
+    """What the extraction workers did not classify (usually nothing), plus their counts."""
+    if arts is None:
+        return classify_pending(_warehouse(cfg))
+    return classify_pending(_warehouse(cfg), current_version=arts.ruleset_version).plus(arts.classified)
 
 
 @task(name="finish-run", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2, timeout_seconds=300)

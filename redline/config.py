@@ -78,7 +78,10 @@ class ExtractConfig(_Strict):
     time_limit_s: float = Field(default=20.0, gt=0)
     min_chars: int = Field(default=200, ge=0)
     workers: int = Field(default=0, ge=0, le=64, description="0 = one per CPU core")
-    batch_size: int = Field(default=200, ge=1, le=5000)
+    # A store transaction (a short write window) every `batch_size` articles or every
+    # `commit_interval_s` seconds, whichever comes first: a killed run loses at most that.
+    batch_size: int = Field(default=50, ge=1, le=5000)
+    commit_interval_s: float = Field(default=10.0, gt=0, le=3600)
 
 
 class ScheduleConfig(_Strict):

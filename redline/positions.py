@@ -6,15 +6,23 @@ version) and insert the new classification, positions, evidence and reported shi
 An article counts as done for a rule-set version once it has a core.classifications
 row with that version, so a run killed mid-way resumes where it stopped and positions
 never silently mix rule versions (`redline reclassify` re-runs it after a rule change).
+
+In a polling pass the extraction workers classify each article as they extract it
+(redline.articles); store_classifications() stores those results inside the articles'
+own transaction, as the very rows classify_pending would write, and classify_pending
+then only picks up what the workers left (an engine error, a killed worker, a rule
+change mid-run).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+import duckdb
 
 from extractors.signals.engine import classify, load_ruleset
 from extractors.signals.model import Classification
@@ -38,6 +46,31 @@ class ClassifyResult:
     reported_shifts: int = 0
     batches: int = 0
 
+    def plus(self, counts: Mapping[str, int]) -> ClassifyResult:
+        """These counts and those of classifications stored elsewhere (store_classifications)."""
+        add = {k: getattr(self, k) + int(counts.get(k, 0)) for k in ("articles", "classified", "skipped", "positions", "reported_shifts")}
+        return ClassifyResult(self.ruleset_version, batches=self.batches, **add)
+
+
+def store_classifications(con: duckdb.DuckDBPyConnection, results: Mapping[str, Classification]) -> dict[str, int]:
+    """Store classifications made by the extraction workers for articles just inserted,
+    inside the caller's transaction: the rows classify_pending would write for them, each
+    under the rule-set version that produced it. Returns counts as ClassifyResult names them."""
+    now = datetime.now(UTC)
+    by_version: dict[str, dict[str, Classification]] = {}
+    for aid, c in results.items():
+        by_version.setdefault(c.ruleset_version, {})[aid] = c
+    counts = {"articles": 0, "classified": 0, "skipped": 0, "positions": 0, "reported_shifts": 0}
+    for version, group in by_version.items():
+        rows = _rows(group, version, now)
+        store.replace_classifications(con, list(group), rows)
+        counts["articles"] += len(group)
+        counts["skipped"] += sum(1 for c in group.values() if c.skipped)
+        counts["classified"] += sum(1 for c in group.values() if not c.skipped)
+        counts["positions"] += len(rows["core.positions"])
+        counts["reported_shifts"] += len(rows["core.reported_shifts"])
+    return counts
+
 
 def classify_pending(
     warehouse: Warehouse,
@@ -46,9 +79,15 @@ def classify_pending(
     batch_size: int = 500,
     article_ids: Sequence[str] | None = None,
     reclassify_all: bool = False,
+    current_version: str | None = None,
 ) -> ClassifyResult:
     """Classify articles not yet classified under the current rule set (or the given ids,
-    or all of them); return the counts."""
+    or all of them); return the counts. `current_version` is a rule-set version known to
+    be current (the one the extraction workers just used): when no article lacks it, the
+    rules are not even loaded (compiling them takes over a second)."""
+    if current_version and ruleset is None and article_ids is None and not reclassify_all \
+            and not _select(warehouse, current_version, None, False):
+        return ClassifyResult(ruleset_version=current_version)
     rs = ruleset or load_ruleset()
     batch_size = max(1, int(batch_size))
     todo = _select(warehouse, rs.version, article_ids, reclassify_all)

@@ -79,12 +79,18 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     return out
 
 
+# Called inside store_articles' transaction with the ids of the articles it inserted:
+# what else belongs to them (their classification) commits or rolls back with them.
+AlsoStore = Callable[[duckdb.DuckDBPyConnection, list[str]], object]
+
+
 def store_articles(
     con: duckdb.DuckDBPyConnection, articles: Sequence[Article], *, run_id: str | None,
-    same_story: SameStory, pages: Sequence[Page] = (),
+    same_story: SameStory, pages: Sequence[Page] = (), also: AlsoStore | None = None,
 ) -> int:
     """Insert articles not stored yet, their sketches, page fetch log rows, and mark their
-    entries done — all in one transaction, so a crash leaves the entries pending."""
+    entries done — all in one transaction, so a crash leaves the entries pending. `also`
+    stores what belongs to the new articles in the same transaction."""
     con.execute("BEGIN")
     try:
         ids = [a.article_id for a in articles]
@@ -125,6 +131,8 @@ def store_articles(
                 for p in pages
             ],
         )
+        if also is not None:
+            also(con, [a.article_id for a in fresh])
         entry_ids = [a.entry_id for a in articles if a.entry_id]
         if entry_ids:
             con.execute(
