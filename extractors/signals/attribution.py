@@ -40,7 +40,8 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
 _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
-_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
+_ALONG_WITH = re.compile(r"\b(?:along|together) with\s+(?:the\s+)?$", re.I)
+_AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as|,? along with|,? together with)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
 # between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
 _AGENT_GAP = re.compile(r"\b(?:by|to|for)\s*(?:the\s+)?(?:[A-Z][\w.'-]*\s+){0,4}$")
 
@@ -67,6 +68,8 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
     """Is m an object ("told Trump", "by Moscow")? With `mentions`, also a mention joined by
     "and" to an object ("drafted by Witkoff and Dmitriev")."""
     before = s[max(0, m.start - 30) : m.start]
+    if _ALONG_WITH.search(before):  # "the U.S., along with European nations, imposed ...": a second subject
+        return False
     if rs.lexicon.object_markers.ends(before) or rs.lexicon.object_after_modal.search(before):
         return True
     if mentions:

@@ -852,3 +852,24 @@ def test_topic_words_that_are_only_a_setting_are_not_governed() -> None:
     text = "European leaders agreed a plan to bolster support for Ukraine at a crucial summit in London."
     assert ("europe", "peace_talks", "accept") not in triples(text)
     assert triples("Russia agreed to a prisoner swap at the summit.") == {("russia", "prisoner_exchange", "accept")}
+
+
+def test_counterfactual_could_have_agreed_is_a_refusal() -> None:
+    text = '"I mean, if Russia really wanted peace it could have agreed to an unconditional ceasefire long ago," Kallas said.'
+    assert ("russia", "ceasefire_full", "reject") in triples(text)
+
+
+def test_refusing_limits_on_membership_accepts_it_and_refusing_surrender_rejects_it() -> None:
+    text = "Ukraine refuses any peace formula requiring territorial surrender, military downsizing, or limits on future NATO membership."
+    assert triples(text) == {("ukraine", "territory", "reject"), ("ukraine", "demilitarization", "reject"),
+                             ("ukraine", "nato_membership", "accept")}
+
+
+def test_a_precondition_before_the_cue_makes_it_conditional() -> None:
+    text = "Russia has stated that some Western sanctions must be lifted before it commits to a maritime ceasefire."
+    assert ("russia", "ceasefire_partial", "conditional") in triples(text)
+
+
+def test_along_with_joins_a_second_subject() -> None:
+    text = "The U.S., along with European nations, imposed a raft of sanctions on Russia."
+    assert triples(text) == {("united_states", "sanctions", "accept"), ("europe", "sanctions", "accept")}
