@@ -256,6 +256,8 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("The Kremlin, which for months had refused to deal with Kyiv, now says it is ready to sit down with a Ukrainian delegation.", ("russia", "peace_talks", "reject", "accept")),
         ("The Pentagon resumed weapons deliveries to Ukraine after a two-week pause.", ("united_states", "military_aid", "reject", "accept")),
         ("Trump backed away from his threat to impose new sanctions on Russian oil.", ("united_states", "sanctions", "conditional", "reject")),
+        ("After initially rejecting the proposal, Kyiv agreed to a 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
+        ("Kyiv relented and accepted the 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
