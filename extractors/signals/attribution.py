@@ -53,7 +53,9 @@ def _coordinated_chain(s: str, mentions: list[Mention], m: Mention) -> tuple[tup
     """Actors of m and of the mentions joined to it after it, and the last such mention."""
     actors = list(m.actors)
     idx = mentions.index(m)
-    while idx + 1 < len(mentions) and _AND_JOIN.fullmatch(s, mentions[idx].end, mentions[idx + 1].start):
+    closed = False  # "the US and Russia, Ukraine would ...": a list ends with its "and" item
+    while idx + 1 < len(mentions) and not closed and _AND_JOIN.fullmatch(s, mentions[idx].end, mentions[idx + 1].start):
+        closed = bool(_LIST_END.match(s, mentions[idx].end))
         idx += 1
         actors += [a for a in mentions[idx].actors if a not in actors]
     return tuple(actors), mentions[idx]
@@ -156,6 +158,32 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
     return None, None, None
 
 
+_UNDER = re.compile(r"\b(?:under|in line with|as part of)\s+", re.I)
+_BETWEEN = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,2}?(?:agreed|drafted|negotiated|worked out|hammered out)\s+(?:between|by)\s+(?:the\s+)?", re.I)
+
+
+def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str, str, None] | None:
+    """ "Under the 28-point plan agreed between the US and Russia, Ukraine would give up ...":
+    what follows a document frame is the document's terms, its authors' position, not the
+    position of the clause's subject (ANNOTATION.md: a plan speaks for whoever authored it)."""
+    s = ctx.sentence.text
+    if "nder " not in s and " with " not in s and " part of " not in s:
+        return None
+    g = ctx.rs.lexicon.grammar
+    for fm in _UNDER.finditer(s, lo, pos):
+        dm = g.document.search(s, fm.end(), min(pos, fm.end() + 60))
+        if dm is None or "," not in s[dm.end() : pos] or re.search(r"[,;]", s[fm.end() : dm.start()]):
+            continue
+        own = [m for m in ctx.mentions if fm.end() <= m.start and m.end <= dm.end()]
+        if own:  # "under Washington's plan", "under the American draft", the plan as a document mention
+            return _coordinated(s, ctx.mentions, own[-1]), "document", f"{s[fm.start() : dm.end()]}", None
+        am = _BETWEEN.match(s, dm.end())
+        agents = [m for m in ctx.mentions if am and m.start >= am.end() and m.start - am.end() <= 4]
+        if agents:  # "agreed between the US and Russia"
+            return _coordinated_chain(s, ctx.mentions, agents[0])[0], "document", f"{s[fm.start() : agents[0].end]}", None
+    return None
+
+
 def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
     """(actors, via, text, dropped) for the subject of a cue starting at `pos`."""
     rs, s = ctx.rs, ctx.sentence.text
@@ -172,6 +200,9 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         brk = m
     if brk:
         lo = lo + brk.end()
+    frame = _document_frame(ctx, lo, pos)
+    if frame is not None:
+        return frame
     for m in ctx.mentions:
         if lo <= m.start and m.end < pos and _POSSESSOR.fullmatch(s, m.end, pos):
             return _coordinated(s, ctx.mentions, m), _via(m), m.text, None

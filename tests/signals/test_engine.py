@@ -875,3 +875,11 @@ def test_a_precondition_before_the_cue_makes_it_conditional() -> None:
 def test_along_with_joins_a_second_subject() -> None:
     text = "The U.S., along with European nations, imposed a raft of sanctions on Russia."
     assert triples(text) == {("united_states", "sanctions", "accept"), ("europe", "sanctions", "accept")}
+
+
+def test_what_follows_under_a_plan_is_its_authors_position() -> None:
+    text = ("Under the 28-point plan allegedly agreed between the US and Russia, Ukraine would be forced to give up "
+            "weapons and territory in Donbas, and halve the size of its armed forces.")
+    assert triples(text) == {("united_states", "territory", "accept"), ("russia", "territory", "accept"),
+                             ("united_states", "demilitarization", "accept"), ("russia", "demilitarization", "accept")}
+    assert triples("Under pressure from Trump, Zelensky agreed to a ceasefire.") == {("ukraine", "ceasefire_full", "accept")}
