@@ -273,7 +273,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         return None, None, obj, "the author's own opinion (first person outside quotes)"
     # an anaphor: an earlier subject in this sentence, else carried over
     for m in reversed(ctx.mentions):
-        if m.start < best[0] and m.start >= lo and not _is_object(rs, s, m) and not any(a <= m.start < b for a, b in ctx.term_spans):
+        if m.start < best[0] and m.start >= lo and not _is_object(rs, s, m, ctx.mentions) and not any(a <= m.start < b for a, b in ctx.term_spans):
             return _coordinated(s, ctx.mentions, m), "carry-over", f"{obj} = {m.text}", None
     if region and ctx.speaker and obj.lower() in ("they",):
         pass

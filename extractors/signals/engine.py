@@ -35,6 +35,7 @@ from extractors.signals.base import (
     _TermHit,
     _tokens,
 )
+from extractors.signals.conditions import ultimatum_readings
 from extractors.signals.decisions import (
     _condition_list_decision,
     _decide,
@@ -195,8 +196,13 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     cues = [c for c in _find_cues(rs, rules, s, starts, lo, hi) if not any(h.start <= c.start and c.end <= h.end for h in hits)]
     shift_spans = _shift_spans(rs, s, starts)
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
-    for hit in hits:
+    ultimatum = ultimatum_readings(ctx, hits) if block is None or block.startswith("hypothetical") else None
+    for idx, hit in enumerate(hits):
         decisions.append(_decide(ctx, hit, plain_cues, block))
+        # an ultimatum's reading replaces a supposition; a cued reading of its main clause
+        # ("will only agree to a truce if ...") stands
+        if ultimatum and idx in ultimatum and (decisions[-1].dropped or decisions[-1].stance == "conditional" or ultimatum[idx].stance != "conditional"):
+            decisions[-1] = ultimatum[idx]
         extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
         if extra:
             decisions.append(extra)

@@ -883,3 +883,24 @@ def test_what_follows_under_a_plan_is_its_authors_position() -> None:
     assert triples(text) == {("united_states", "territory", "accept"), ("russia", "territory", "accept"),
                              ("united_states", "demilitarization", "accept"), ("russia", "demilitarization", "accept")}
     assert triples("Under pressure from Trump, Zelensky agreed to a ceasefire.") == {("ukraine", "ceasefire_full", "accept")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Putin said: "If the Armed Forces of Ukraine withdraw from the territories they occupy, then hostilities will cease."',
+         {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
+        ("Putin said Russia would stop fighting if Ukraine withdrew from Donbas.",
+         {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
+        ("Moscow will only agree to a full ceasefire if Ukrainian forces withdraw from the four regions.",
+         {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
+        # a threat: the act conditional, the truce demanded
+        ("Trump said he will impose tariffs on Russia if the Kremlin doesn't reach a ceasefire deal within 50 days.",
+         {("united_states", "sanctions", "conditional"), ("united_states", "ceasefire_full", "demand")}),
+        # no topic words on one side, or an obligation in the main clause: a supposition
+        ("Russia will respond harshly if Tomahawks are sent to Ukraine.", set()),
+        ("If Trump agreed to a truce, Kyiv would have to withdraw from Donbas.", set()),
+    ],
+)
+def test_an_ultimatum_makes_the_act_conditional_and_the_condition_a_demand(text: str, expected: set) -> None:
+    assert triples(text) == expected
