@@ -904,3 +904,8 @@ def test_what_follows_under_a_plan_is_its_authors_position() -> None:
 )
 def test_an_ultimatum_makes_the_act_conditional_and_the_condition_a_demand(text: str, expected: set) -> None:
     assert triples(text) == expected
+
+
+def test_it_is_time_to_urges_and_will_expect_demands() -> None:
+    assert triples("Trump said it was time for Ukraine to hold an election.") == {("united_states", "elections_leadership", "accept")}
+    assert triples("In return, Ukraine will expect security guarantees from the West.") == {("ukraine", "security_guarantees", "demand")}
