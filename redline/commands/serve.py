@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redline.commands.run import config_arg
+from redline.prefect_api import proc_stat
 
 if TYPE_CHECKING:
     from redline.cli import Context
@@ -22,7 +23,8 @@ HELP = (
     "Run the polling flow every schedule.interval_s seconds until stopped (Ctrl-C or SIGTERM). At "
     "most one run at a time: a backlog of late runs is worked off one by one. Starts a local Prefect "
     "server with its UI on 127.0.0.1:schedule.server_port (4200) when PREFECT_API_URL is not set. "
-    "Prints what it does while starting, then one summary line per pass."
+    "Prints what it does while starting, then one summary line per pass. While it runs, `redline run` "
+    "with the same config runs its pass on this server instead of starting a temporary one."
 )
 FINISH_WAIT_S = 60.0  # a pass running at SIGTERM may finish within this (systemd waits 90 s)
 EXAMPLE = ["redline serve", "redline serve --interval 60", "redline serve --port 4300"]
@@ -97,7 +99,7 @@ def _flow_run_children() -> list[int]:
     me, out = os.getpid(), []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            ppid = int(_stat(entry)[1])
+            ppid = int(proc_stat(int(entry.name))[1])
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
         except (OSError, ValueError, IndexError):
             continue
@@ -106,17 +108,10 @@ def _flow_run_children() -> list[int]:
     return out
 
 
-def _stat(proc_dir: Path) -> list[str]:
-    """/proc/PID/stat after the command name: state, ppid, ..."""
-    return (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()
-
-
 def _alive(pid: int) -> bool:
     """Running, not a zombie (its parent reaps it; we must not: multiprocessing waits on it)."""
-    try:
-        return _stat(Path(f"/proc/{pid}"))[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return False
+    stat = proc_stat(pid)
+    return bool(stat) and stat[0] not in ("Z", "X")
 
 
 def _runner(name: str):  # noqa: ANN202 - a prefect Runner

@@ -1,0 +1,132 @@
+"""Issue 10.3: which Prefect API `redline run` uses. A real `redline serve` keeps a Prefect
+server and a marker that `redline run` finds and uses (the flow run is in that server's
+API); a stale or foreign marker is never trusted; with no server, `redline run` starts
+Prefect's temporary server and says how long it took."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from redline.prefect_api import MARKER_NAME, api_for_schedules, served_api, settings_may_name_an_api
+from tests.alerts.support import free_port
+from tests.support.content import Item, rss
+from tests.support.db import query
+from tests.support.proc import redline, spawn
+from tests.support.site import Site
+
+
+def _start_time(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _marker(home: Path, **fields: object) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / MARKER_NAME).write_text(json.dumps(fields))
+
+
+def _latest_flow_run(cfg) -> str:  # noqa: ANN001 - a Config
+    [(flow_run_id,)] = query(cfg, "SELECT flow_run_id FROM runs WHERE kind = 'run' ORDER BY started_at DESC LIMIT 1")
+    return str(flow_run_id)
+
+
+def test_marker_is_trusted_only_for_its_live_process_and_a_healthy_local_server(prefect_api: str, tmp_path: Path) -> None:
+    home, me = tmp_path / "prefect", os.getpid()
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api", prefect_api)
+    _marker(home, url=prefect_api, pid=me, started=_start_time(me))
+    assert served_api(home) == prefect_api  # the one case that holds: live writer, healthy server
+
+    _marker(home, url=prefect_api, pid=_dead_pid(), started=_start_time(me))
+    assert served_api(home) is None  # serve was killed: stale
+    _marker(home, url=prefect_api, pid=me, started="1")
+    assert served_api(home) is None  # the pid now names another process
+    _marker(home, url=f"http://127.0.0.1:{free_port()}/api", pid=me, started=_start_time(me))
+    assert served_api(home) is None  # nothing answers there
+    _marker(home, url="http://example.org/api", pid=me, started=_start_time(me))
+    assert served_api(home) is None  # not a server serve starts
+    (home / MARKER_NAME).write_text("{not json")
+    assert served_api(home) is None
+    (home / MARKER_NAME).unlink()
+    assert served_api(home) is None
+
+
+def test_schedules_name_a_given_api_without_its_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://desk:s3cret-pass@127.0.0.1:4200/api")
+    said: list[str] = []
+    with api_for_schedules(tmp_path, say=said.append) as url:
+        assert url == "http://desk:s3cret-pass@127.0.0.1:4200/api"
+    assert said and "s3cret" not in said[0] and "127.0.0.1:4200" in said[0]
+    assert not (tmp_path / MARKER_NAME).exists()  # no marker for a server serve did not start
+
+
+def test_prefect_settings_files_that_may_name_an_api_are_noticed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("PREFECT_PROFILES_PATH", raising=False)
+    assert not settings_may_name_an_api()
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "profiles.toml").write_text('[profiles.desk]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n')
+    assert settings_may_name_an_api()
+
+
+@pytest.mark.slow
+def test_run_uses_the_server_of_a_running_serve(site: Site, make_config, tmp_path: Path) -> None:
+    feed = site.add("/rss", body=rss([Item("Talks", site.url("/news/1"), guid="1")]))
+    path, cfg = make_config([{"name": "Wire", "url": feed}])
+    port, log = free_port(), tmp_path / "serve.log"
+    marker = cfg.warehouse.parent / "prefect" / MARKER_NAME
+    proc = spawn("serve", "--interval", "3600", "--port", str(port), config=path, log=log, PREFECT_API_URL=None)
+    try:
+        deadline = time.monotonic() + 300
+        while "serving every" not in log.read_text(errors="replace"):
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.5)
+        assert json.loads(marker.read_text())["pid"] == proc.pid
+
+        res = redline("run", config=path, PREFECT_API_URL=None)
+        assert res.returncode == 0, res.stderr[-3000:]
+        assert f"redline run: using the Prefect server of redline serve at http://127.0.0.1:{port}/api" in res.stderr
+        assert "temporary server" not in res.stderr
+        flow_run = httpx.get(f"http://127.0.0.1:{port}/api/flow_runs/{_latest_flow_run(cfg)}", timeout=30)
+        assert flow_run.status_code == 200 and flow_run.json()["state_type"] == "COMPLETED"
+
+        os.kill(proc.pid, signal.SIGTERM)
+        assert proc.wait(150) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert not marker.exists()  # serve removed it on its way out
+
+
+@pytest.mark.slow
+def test_a_stale_marker_is_ignored_and_a_temporary_server_started(prefect_api: str, site: Site, make_config) -> None:
+    feed = site.add("/rss", body=rss([Item("Talks", site.url("/news/1"), guid="1")]))
+    path, cfg = make_config([{"name": "Wire", "url": feed}])
+    # a marker left by a killed serve, naming a server that does answer (the test harness's)
+    _marker(cfg.warehouse.parent / "prefect", url=prefect_api, pid=_dead_pid(), started=_start_time(os.getpid()))
+
+    res = redline("run", config=path, PREFECT_API_URL=None)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "redline serve at" not in res.stderr
+    [line] = [ln for ln in res.stderr.splitlines() if "temporary server" in ln]
+    assert re.fullmatch(r"redline run: started Prefect's temporary server in \d+\.\d s \(\d+\.\d s of it waited for\); "
+                        r"keep `redline serve` running, or set PREFECT_API_URL, to skip this", line), line
+    assert "polled 1 feeds" in res.stdout
+    # the pass ran, but not on the server the stale marker named
+    assert httpx.get(f"{prefect_api}/flow_runs/{_latest_flow_run(cfg)}", timeout=30).status_code == 404
