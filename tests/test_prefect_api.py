@@ -21,7 +21,7 @@ from redline.prefect_api import MARKER_NAME, api_for_schedules, served_api, sett
 from tests.alerts.support import free_port
 from tests.support.content import Item, rss
 from tests.support.db import query
-from tests.support.proc import redline, spawn
+from tests.support.proc import killed_on_exit, redline, spawn
 from tests.support.site import Site
 
 
@@ -90,8 +90,8 @@ def test_run_uses_the_server_of_a_running_serve(site: Site, make_config, tmp_pat
     path, cfg = make_config([{"name": "Wire", "url": feed}])
     port, log = free_port(), tmp_path / "serve.log"
     marker = cfg.warehouse.parent / "prefect" / MARKER_NAME
-    proc = spawn("serve", "--interval", "3600", "--port", str(port), config=path, log=log, PREFECT_API_URL=None)
-    try:
+    with killed_on_exit(spawn("serve", "--interval", "3600", "--port", str(port), config=path, log=log,
+                              PREFECT_API_URL=None)) as proc:
         deadline = time.monotonic() + 300
         while "serving every" not in log.read_text(errors="replace"):
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
@@ -107,10 +107,6 @@ def test_run_uses_the_server_of_a_running_serve(site: Site, make_config, tmp_pat
 
         os.kill(proc.pid, signal.SIGTERM)
         assert proc.wait(150) == 0
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     assert not marker.exists()  # serve removed it on its way out
 
 

@@ -19,7 +19,7 @@ from redline.config import Config
 from redline.prefect_api import port_free
 from tests.alerts.support import free_port
 from tests.support.content import Item, rss
-from tests.support.proc import env, redline, spawn
+from tests.support.proc import env, killed_on_exit, redline, spawn
 from tests.support.site import Site
 
 pytestmark = pytest.mark.slow  # spawns redline processes
@@ -42,8 +42,8 @@ def test_serve_says_what_it_does_links_work_and_sigterm_is_clean(site: Site, mak
     path, _ = make_config([{"name": "Wire", "url": feed}])
     port = free_port()
     log = tmp_path / "serve.log"
-    proc = spawn("serve", "--interval", "5", "--port", str(port), config=path, log=log, PREFECT_API_URL=None)
-    try:
+    with killed_on_exit(spawn("serve", "--interval", "5", "--port", str(port), config=path, log=log,
+                              PREFECT_API_URL=None)) as proc:
         text = _wait_for(log, r"pass \S+ completed: polled 1 feeds", 2, 300)
         # start-up: every step said, in order, before the first pass
         steps = [f"redline serve: starting a Prefect server on http://127.0.0.1:{port} ",
@@ -64,10 +64,6 @@ def test_serve_says_what_it_does_links_work_and_sigterm_is_clean(site: Site, mak
         stop_at = len(log.read_text(errors="replace"))
         os.kill(proc.pid, signal.SIGTERM)
         assert proc.wait(150) == 0
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     after = log.read_text(errors="replace")[stop_at:]
     assert after.rstrip().endswith("redline serve: stopped (the schedule is paused until the next serve)")
     assert not re.search(r"(?i)warning|traceback|error|exception", after), after

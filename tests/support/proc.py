@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REDLINE = [sys.executable, "-m", "redline.cli"]
@@ -29,3 +32,15 @@ def spawn(*args: str, config: Path | None = None, log: Path, **extra_env: str | 
     cmd = [*REDLINE, *(["--config", str(config)] if config else []), *args]
     fh = log.open("wb")
     return subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env(**extra_env), start_new_session=True)
+
+
+@contextmanager
+def killed_on_exit(proc: subprocess.Popen[bytes]) -> Iterator[subprocess.Popen[bytes]]:
+    """`proc` (started by spawn: its own process group), killed with its group if still running
+    when the block ends, however it ends."""
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
