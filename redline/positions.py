@@ -27,6 +27,7 @@ import duckdb
 from extractors.signals.engine import classify, load_ruleset
 from extractors.signals.model import Classification
 from extractors.signals.rules import RuleSet
+from redline.cache import known_ruleset_version, remember_ruleset_version
 from warehouse import positions as store
 from warehouse.batch import transaction
 from warehouse.store import Warehouse
@@ -84,11 +85,15 @@ def classify_pending(
     """Classify articles not yet classified under the current rule set (or the given ids,
     or all of them); return the counts. `current_version` is a rule-set version known to
     be current (the one the extraction workers just used): when no article lacks it, the
-    rules are not even loaded (compiling them takes over a second)."""
-    if current_version and ruleset is None and article_ids is None and not reclassify_all \
-            and not _select(warehouse, current_version, None, False):
+    rules are not even loaded (compiling them takes over a second); without it, the version
+    remembered for these rule files after their last compilation (redline.cache) serves."""
+    pending_only = ruleset is None and article_ids is None and not reclassify_all
+    current_version = current_version or (known_ruleset_version() if pending_only else None)
+    if current_version and pending_only and not _select(warehouse, current_version, None, False):
         return ClassifyResult(ruleset_version=current_version)
     rs = ruleset or load_ruleset()
+    if ruleset is None:
+        remember_ruleset_version(rs.version)
     batch_size = max(1, int(batch_size))
     todo = _select(warehouse, rs.version, article_ids, reclassify_all)
     counts = {"articles": 0, "classified": 0, "skipped": 0, "positions": 0, "reported_shifts": 0, "batches": 0}

@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 
 from extractors.signals.model import ACTORS, STANCES, TOPICS
+from redline.cache import cache_dir
 from redline.labels import actor_label, clean, safe_url, topic_label, when
 from warehouse import report as queries
 
@@ -297,11 +298,6 @@ def script_json(value: Any) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "redline"
-
-
 def vega_bundle() -> str:
     """vega, vega-lite and vega-embed as one script, from vl-convert; cached on disk per version."""
     from importlib.metadata import version
@@ -309,7 +305,7 @@ def vega_bundle() -> str:
     from altair.utils._importers import vl_version_for_vl_convert
 
     vl_version = vl_version_for_vl_convert()
-    path = _cache_dir() / f"vega-embed-{version('vl-convert-python')}-{vl_version}.js"
+    path = cache_dir() / f"vega-embed-{version('vl-convert-python')}-{vl_version}.js"
     try:
         return path.read_text(encoding="utf-8")
     except OSError:
