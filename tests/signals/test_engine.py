@@ -479,6 +479,11 @@ def test_temporal_once_is_not_a_condition_but_only_once_is() -> None:
     assert triples("Britain said its troops would deploy to Ukraine once a peace deal is signed.") == {("europe", "foreign_troops", "accept")}
     assert ("europe", "foreign_troops", "conditional") in triples(
         "Britain said it would send troops to Ukraine only once a peace deal is signed.")
+    # a ceasefire first is the classic precondition
+    assert ("ukraine", "peace_talks", "conditional") in triples(
+        "Ukraine is prepared to enter negotiations with Russia in any format once a ceasefire is established.")
+    assert triples("The coalition of the willing agreed to plan for a multinational force to be deployed in Ukraine after a ceasefire.") == {
+        ("europe", "foreign_troops", "accept")}
 
 
 def test_negation_after_a_modal_is_read() -> None:
