@@ -152,7 +152,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     # an act judged after it ("supplying Tomahawks would trigger a new escalation", "a
     # withdrawal from Donbas is unacceptable"): the judgement is the stance on the act
     judged_self = (
-        hit.term.polarity == "self" and cue is not None and placement == "post" and cue.group.stance == "reject"
+        hit.term.polarity == "self" and cue is not None and placement == "post"
         and _tokens(s[hit.end : cue.start]) <= 2 and not re.search(r"[,;:]|\band\b", s[hit.end : cue.start])
     )
     governed_self = governed_self or judged_self
@@ -250,7 +250,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
             return dec(None, None, None, dropped="no stance cue near the topic words")
         mods.insert(0, f"no stance cue: the subject takes part ({rule.mention_stance})")
         return dec(None, None, stance, actors, via, atext, tuple(mods), rule.confidence * g.mention_weight)
-    if via == "document" and stance == "demand" and g.document_terms.fullmatch(cue_text):
+    if via == "document" and stance == "demand" and (placement == "self" or g.document_terms.fullmatch(cue_text)):
         # what a plan "requires" is what its author proposes ("The plan would require Ukraine
         # to cede the rest of the Donbas": the author accepts the cession); a document sets no
         # conditions of its own

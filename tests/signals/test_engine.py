@@ -914,3 +914,12 @@ def test_an_ultimatum_makes_the_act_conditional_and_the_condition_a_demand(text:
 def test_it_is_time_to_urges_and_will_expect_demands() -> None:
     assert triples("Trump said it was time for Ukraine to hold an election.") == {("united_states", "elections_leadership", "accept")}
     assert triples("In return, Ukraine will expect security guarantees from the West.") == {("ukraine", "security_guarantees", "demand")}
+
+
+def test_questioning_legitimacy_and_addressing_root_causes() -> None:
+    assert triples("Moscow has questioned his legitimacy.") == {("russia", "elections_leadership", "demand")}
+    text = 'Putin said Moscow was ready for a settlement that would address the "root causes" of the conflict.'
+    assert {(a, t) for a, t, _ in triples(text)} >= {("russia", "root_causes")}
+    # stance words judged by a passive cue after them take that cue's stance and agent
+    assert triples("Addressing the root causes of the conflict was set as a precondition by Ushakov.") == {
+        ("russia", "root_causes", "demand")}
