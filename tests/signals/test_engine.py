@@ -923,3 +923,17 @@ def test_questioning_legitimacy_and_addressing_root_causes() -> None:
     # stance words judged by a passive cue after them take that cue's stance and agent
     assert triples("Addressing the root causes of the conflict was set as a precondition by Ushakov.") == {
         ("russia", "root_causes", "demand")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zelensky said guarantees must be binding.", {("ukraine", "security_guarantees", "demand")}),
+        ("Zelenskyy wants security guarantees before talks", {("ukraine", "security_guarantees", "demand")}),
+        ("Ukraine is pushing for Western-backed security guarantees as part of any deal.", {("ukraine", "security_guarantees", "demand")}),
+        # guarantees of something else are not this topic
+        ("Moscow wants guarantees that Ukraine will never join NATO.", {("russia", "nato_membership", "reject")}),
+    ],
+)
+def test_bare_guarantees_and_preconditions(text: str, expected: set) -> None:
+    assert triples(text) == expected
