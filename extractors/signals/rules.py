@@ -350,7 +350,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.39"
+ENGINE_REVISION = "2026-12-02.40"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -570,7 +570,9 @@ def _grammar(doc: Any) -> Grammar:
             rf"\b(?:{dets}\s+(?:[\w-]+\s+)?{back_nouns}|{pronouns})\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
-        negating=re.compile(rf"\b(?:an?|the|any|its|their)?\s*(?:(?:complete|total|full|immediate|permanent|partial)\s+)?{alt('negating_nouns')}\s+(?:on|of|to|against|for)\s+(?:(?:all|any|the|further|foreign|western|u\.s\.|us|american|european)\s+)*$", re.I),
+        negating=re.compile(
+            rf"\b(?:(?:an?|the|any|its|their)?\s*(?:(?:complete|total|full|immediate|permanent|partial)\s+)?{alt('negating_nouns')}\s+(?:on|of|to|against|for)"
+            rf"|{alt('negating_verbs')})\s+(?:(?:all|any|the|its|their|further|foreign|western|u\.s\.|us|american|european)\s+)*$", re.I),
         # "Russia's demands: ...", "its conditions for a truce: ...", "the Kremlin's demands — including ..."
         condition_list=re.compile(
             rf"\b({alt('condition_list_nouns')})(?:\s+(?:for|of|on|to)\s+[^:;,.\u2014\u2013\"]{{1,70}}?)?"

@@ -937,3 +937,10 @@ def test_questioning_legitimacy_and_addressing_root_causes() -> None:
 )
 def test_bare_guarantees_and_preconditions(text: str, expected: set) -> None:
     assert triples(text) == expected
+
+
+def test_negating_verbs_reverse_what_they_govern() -> None:
+    text = "The memorandum urges Ukraine to halt its mobilization efforts and freeze the delivery of Western weapons, Lavrov said."
+    assert ("russia", "military_aid", "reject") in triples(text)
+    assert triples("Russia says Ukraine must prohibit any foreign military presence on its territory.") == {
+        ("russia", "foreign_troops", "reject")}
