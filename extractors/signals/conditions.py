@@ -1,8 +1,8 @@
 """Ultimatums: "If Ukraine withdraws from the Donbas, we will stop the fighting" and "Russia
 would stop fighting if Ukraine withdrew": the main clause's actor makes its own act
 conditional (ceasefire: conditional) and demands what the if-clause names (territory: demand,
-or reject when the words are the topic's opposite); so does a threat ("will impose sanctions
-if Russia does not agree to a truce": sanctions conditional, the truce demanded). ANNOTATION.md: '"only if X" (X is
+or reject when the words are the topic's opposite). A threat ("will impose sanctions if Russia
+does not agree to a truce") backs its act (accept) and demands the truce. ANNOTATION.md: '"only if X" (X is
 demanded)'; "ready, provided that" is conditional.
 
 A sentence of this shape is otherwise a supposition (no position). The reading needs topic
@@ -22,6 +22,7 @@ from extractors.signals.base import Decision, _Ctx, _TermHit
 _IF = re.compile(r"(?<!\bas )(?<!\beven )(?<!\bwhat )\b(?:only )?if\b", re.I)
 # the main clause promises something: a modal or a readiness word
 _PROMISE = re.compile(r"\b(?:will|would|'ll|could|can|is ready|are ready|was ready|were ready|be ready|ready to|prepared to|willing to)\b", re.I)
+_NOT = re.compile(r"\b(?:not|never|fails? to|failed to|refuses? to|refused to)\b|n't\b", re.I)
 _OBLIGED = re.compile(r"\b(?:would|will|could) (?:then )?(?:have to|need to|be forced to|be required to|be obliged to)\b", re.I)
 # where an if-clause that opens the sentence (or the quote) ends
 _THEN = re.compile(r",\s*(?:then\s+)?|\s+then\s+", re.I)
@@ -63,10 +64,14 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
     if not actors:
         return None
     condition = s[m.start() : min(cond[1], m.start() + 60)].strip()
+    # "will impose sanctions if Russia does not agree to a truce": a threat backs its act
+    threat = bool(_NOT.search(s, *cond))
     out: dict[int, Decision] = {}
     for i in in_main + in_cond:
         h = hits[i]
-        if i in in_main:
+        if i in in_main and threat:
+            stance, why = "accept", "a threat: the main clause's act is backed"
+        elif i in in_main:
             stance, why = "conditional", "an ultimatum: the main clause's act is conditional"
         else:
             stance = "reject" if h.term.polarity == "inverse" or h.term.stance == "reject" else "demand"

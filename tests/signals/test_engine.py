@@ -899,9 +899,11 @@ def test_what_follows_under_a_plan_is_its_authors_position() -> None:
          {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
         ("Moscow will only agree to a full ceasefire if Ukrainian forces withdraw from the four regions.",
          {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
-        # a threat: the act conditional, the truce demanded
+        # a threat: the act backed, the truce demanded
         ("Trump said he will impose tariffs on Russia if the Kremlin doesn't reach a ceasefire deal within 50 days.",
-         {("united_states", "sanctions", "conditional"), ("united_states", "ceasefire_full", "demand")}),
+         {("united_states", "sanctions", "accept"), ("united_states", "ceasefire_full", "demand")}),
+        ("Washington would impose secondary tariffs on Russia unless Moscow agreed to a peace deal.",
+         {("united_states", "sanctions", "accept")}),
         # no topic words on one side, or an obligation in the main clause: a supposition
         ("Russia will respond harshly if Tomahawks are sent to Ukraine.", set()),
         ("If Trump agreed to a truce, Kyiv would have to withdraw from Donbas.", set()),

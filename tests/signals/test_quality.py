@@ -31,11 +31,12 @@ from extractors.signals.evaluate import (
 
 # (precision, recall) floors per set; figures reached at this writing in the comments
 FLOORS = {
-    # mentions with no cue (rules' mention_stance) traded a little precision for recall
-    "seeds": (0.67, 0.74),  # 0.69 / 0.76 (re-labelled by the guide: advocacy is accept, op-ed forecasts removed)
-    "real-dev": (0.54, 0.39),  # 0.56 / 0.41 (the 2026-12-01 engine: 0.55 / 0.22)
-    "real-heldout": (0.49, 0.32),  # 0.51 / 0.34 (the 2026-12-01 engine: 0.57 / 0.22)
-    "imagined-dev": (0.77, 0.65),  # 0.79 / 0.67
+    # mentions with no cue (rules' mention_stance) traded a little precision for recall;
+    # threats back their act (accept), so the one seed threat labelled conditional (a hedge) is missed
+    "seeds": (0.66, 0.72),  # 0.68 / 0.74
+    "real-dev": (0.62, 0.46),  # 0.65 / 0.48 on 132 articles (the 2026-12-01 engine: 0.55 / 0.22 on 100)
+    "real-heldout": (0.52, 0.35),  # 0.54 / 0.37 on 74 articles (the 2026-12-01 engine: 0.57 / 0.22 on 58)
+    "imagined-dev": (0.78, 0.64),  # 0.80 / 0.66
     "labelled": (0.82, 0.71),  # 0.84 / 0.73
 }
 SEED_PRECISION, SEED_RECALL = FLOORS["seeds"]
