@@ -9,10 +9,8 @@ positions grid and the alerts a desk would have received are printed, and the re
 
 from __future__ import annotations
 
-import contextlib
 import html
 import json
-import os
 import shutil
 import threading
 import time
@@ -225,24 +223,6 @@ class DemoResult:
     seconds: float
 
 
-def start_prefect_api() -> threading.Thread | None:
-    """Start Prefect's temporary API server in the background, or None when PREFECT_API_URL names
-    one. Its start-up (10-30 s here) then overlaps the pipeline's imports; join the thread before
-    the first flow run, so that the run finds the server started and does not start another."""
-    if os.environ.get("PREFECT_API_URL"):
-        return None
-
-    def start() -> None:
-        from prefect.client.orchestration import get_client
-
-        with contextlib.suppress(Exception), get_client(sync_client=True) as client:
-            client.api_healthcheck()  # a failure shows again, clearly, in the first flow run
-
-    thread = threading.Thread(target=start, name="prefect-api-start", daemon=True)
-    thread.start()
-    return thread
-
-
 def run_demo(folder: Path, *, seeds: Path = SEEDS_DIR, say: Callable[[str], None] = print) -> DemoResult:
     """Publish the seeds in date order, a pipeline pass after each; return what a desk got.
 
@@ -256,37 +236,40 @@ def run_demo(folder: Path, *, seeds: Path = SEEDS_DIR, say: Callable[[str], None
     if missing:
         raise UsageError(f"{seeds}: seed articles missing: {', '.join(missing)} (give the repository's seeds/ with --seeds)")
     prepare(folder)
-    prefect_starting = start_prefect_api()
-    from flows.pipeline import redline_run
-    from redline import report
+    from redline.prefect_api import api_for_run
 
-    site, sink = NewsSite(seeds), AlertSink(folder / "alerts.jsonl")
-    try:
-        config = write_config(folder, site.feeds(), sink.url)
-        say(f"local news site on {site.base}: {len(site.feeds())} outlet feeds; alerts to {folder / 'alerts.jsonl'}")
-        if prefect_starting:
-            prefect_starting.join()
-        for n, article in enumerate(ARTICLES, start=1):
-            site.publish(article)
-            before = len(sink.received())
-            t = time.monotonic()
-            result = redline_run(config_path=str(config.resolve()))
-            got = len(sink.received()) - before
-            note = ""
-            if n == 1:  # every feed's first poll: what it holds is backlog
-                note = "; already in its feed when the desk starts: backlog sets the state, never alerts"
-            say(f"pass {n}: {article.outlet} publishes {article.published:%Y-%m-%d} \u201c{article.title}\u201d: "
-                f"{result.classify.positions} positions, {result.shifts.shifts} shifts, "
-                f"{got} alerts{note} ({time.monotonic() - t:.1f} s{', with Prefect start-up' if n == 1 else ''})")
-        # The report covers the replayed months (the pipeline's own covers the last 30 days).
-        first, last = min(a.published for a in ARTICLES), max(a.published for a in ARTICLES)
-        margin = timedelta(days=7)
-        warehouse = folder / "redline.duckdb"
-        written = report.write_report(warehouse.with_name("redline.read.duckdb"), report.default_path(warehouse),
-                                      days=(last - first + 2 * margin) / timedelta(days=1), now=last + margin)
-        return DemoResult(folder, config, len(ARTICLES), sink.received(), written.path,
-                          time.monotonic() - started)
-    finally:
-        site.close()
-        sink.close()
+    # Prefect's temporary server (unless PREFECT_API_URL names one) starts now, in a child
+    # process, while the pipeline's modules load here.
+    with api_for_run(folder / "prefect", say=say, hint="set PREFECT_API_URL to a running server to skip this") as api:
+        from flows.pipeline import redline_run
+        from redline import report
+
+        site, sink = NewsSite(seeds), AlertSink(folder / "alerts.jsonl")
+        try:
+            config = write_config(folder, site.feeds(), sink.url)
+            say(f"local news site on {site.base}: {len(site.feeds())} outlet feeds; alerts to {folder / 'alerts.jsonl'}")
+            api.ready()
+            for n, article in enumerate(ARTICLES, start=1):
+                site.publish(article)
+                before = len(sink.received())
+                t = time.monotonic()
+                result = api.run(redline_run, config_path=str(config.resolve()))
+                got = len(sink.received()) - before
+                note = ""
+                if n == 1:  # every feed's first poll: what it holds is backlog
+                    note = "; already in its feed when the desk starts: backlog sets the state, never alerts"
+                say(f"pass {n}: {article.outlet} publishes {article.published:%Y-%m-%d} \u201c{article.title}\u201d: "
+                    f"{result.classify.positions} positions, {result.shifts.shifts} shifts, "
+                    f"{got} alerts{note} ({time.monotonic() - t:.1f} s)")
+            # The report covers the replayed months (the pipeline's own covers the last 30 days).
+            first, last = min(a.published for a in ARTICLES), max(a.published for a in ARTICLES)
+            margin = timedelta(days=7)
+            warehouse = folder / "redline.duckdb"
+            written = report.write_report(warehouse.with_name("redline.read.duckdb"), report.default_path(warehouse),
+                                          days=(last - first + 2 * margin) / timedelta(days=1), now=last + margin)
+            return DemoResult(folder, config, len(ARTICLES), sink.received(), written.path,
+                              time.monotonic() - started)
+        finally:
+            site.close()
+            sink.close()
 

@@ -28,8 +28,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -230,6 +231,9 @@ class TemporaryServer:
         self.proc = None
 
 
+SKIP_HINT = "keep `redline serve` running, or set PREFECT_API_URL, to skip this"
+
+
 @dataclass
 class RunApi:
     """The Prefect API of one `redline run`: `url` to use (None: what Prefect's settings name),
@@ -238,19 +242,41 @@ class RunApi:
     url: str | None
     server: TemporaryServer | None = None
     say: Say = lambda _: None
+    hint: str = SKIP_HINT
+    _ready: bool = field(default=False, init=False)
 
     def ready(self) -> str | None:
         """The URL, once its server answers; says how long a temporary server took to start."""
-        if self.server is not None:
+        if self.server is not None and not self._ready:
             loaded = time.monotonic() - self.server.started
             took = self.server.wait()
             self.say(f"started Prefect's temporary server in {took:.1f} s ({max(0.0, took - loaded):.1f} s of it "
-                     "waited for); keep `redline serve` running, or set PREFECT_API_URL, to skip this")
+                     f"waited for); {self.hint}")
+        self._ready = True
         return self.url
+
+    def run(self, flow: Any, **parameters: Any) -> Any:
+        """Run `flow` against this API (waiting for it first). Without flow-run heartbeats unless
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY asks for them: the engine waits up to a second for its
+        heartbeat thread at the end of every run, and a pass with nothing new lasts about that."""
+        url = self.ready()
+        from prefect.settings import (
+            PREFECT_API_URL,
+            PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+            temporary_settings,
+        )
+
+        updates: dict[Any, Any] = {}
+        if url:
+            updates[PREFECT_API_URL] = url
+        if not os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
+            updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+        with temporary_settings(updates=updates):
+            return flow(**parameters)
 
 
 @contextmanager
-def api_for_run(home: Path, *, say: Say = lambda _: None) -> Iterator[RunApi]:
+def api_for_run(home: Path, *, say: Say = lambda _: None, hint: str = SKIP_HINT) -> Iterator[RunApi]:
     """The Prefect API for one pass, chosen before Prefect is imported: $PREFECT_API_URL; else
     the server of a running `redline serve` for this data directory (`home`); else an API
     that Prefect's own settings name (a profile, prefect.toml, .env); else Prefect's
@@ -275,7 +301,7 @@ def api_for_run(home: Path, *, say: Say = lambda _: None) -> Iterator[RunApi]:
     server.start()
     try:
         with _api_in_environment(server.url):
-            yield RunApi(server.url, server, say)
+            yield RunApi(server.url, server, say, hint)
     finally:
         _send_what_prefect_holds()
         server.stop()

@@ -31,10 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
-    # Our one line per pass instead of Prefect's per-task log lines; a loaded machine can take
-    # longer than Prefect's default 20 s to start the temporary API server.
+    # Our one line per pass instead of Prefect's per-task log lines.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     from redline import demo
     from redline.commands.positions import grid
     from warehouse import open_read_copy

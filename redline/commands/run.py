@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from redline import config
 from redline.runs import backoff_line
@@ -46,7 +45,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     with api_for_run(ctx.config.warehouse.parent / "prefect", say=say) as api:
         from flows.pipeline import redline_run  # loads while a temporary server starts
 
-        result = _run_flow(redline_run, api.ready(), config_arg(ctx))
+        result = api.run(redline_run, config_path=config_arg(ctx))
     poll, arts = result.poll, result.articles
     print(
         f"polled {poll.polled} feeds ({poll.not_modified} not modified, "
@@ -76,21 +75,3 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         return STRICT_ALL_FEEDS_FAILED
     return 0
 
-
-def _run_flow(flow: Any, api_url: str | None, config_path: str | None) -> Any:
-    """The flow run, against `api_url` when given. Without flow-run heartbeats unless
-    PREFECT_FLOWS_HEARTBEAT_FREQUENCY asks for them: the engine waits up to a second for its
-    heartbeat thread at the end of every run, and a pass with nothing new lasts about that."""
-    from prefect.settings import (
-        PREFECT_API_URL,
-        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
-        temporary_settings,
-    )
-
-    updates: dict[Any, Any] = {}
-    if api_url:
-        updates[PREFECT_API_URL] = api_url
-    if not os.environ.get("PREFECT_FLOWS_HEARTBEAT_FREQUENCY"):
-        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
-    with temporary_settings(updates=updates):
-        return flow(config_path=config_path)
