@@ -946,3 +946,14 @@ def test_negating_verbs_reverse_what_they_govern() -> None:
     assert ("russia", "military_aid", "reject") in triples(text)
     assert triples("Russia says Ukraine must prohibit any foreign military presence on its territory.") == {
         ("russia", "foreign_troops", "reject")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Putin thanked Trump for the bilateral summit.",
+        "The Kremlin said it was waiting for decisions on the supply of Tomahawks.",
+    ],
+)
+def test_topic_words_after_about_or_decisions_on_are_no_mention(text: str) -> None:
+    assert triples(text) == set()
