@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import multiprocessing as mp
 import random
 import sys
@@ -21,7 +23,7 @@ from tests.support.content import (  # noqa: E402
     rss,
     seed_stems,
 )
-from tests.support.site import Site  # noqa: E402
+from tests.support.site import Route, Site  # noqa: E402
 
 
 def _sentences() -> list[str]:
@@ -60,7 +62,18 @@ _HEAVY_CHROME = (
 )
 
 
-def _serve(n_feeds: int, per_feed: int, extra_feeds: int, ready: mp.Queue, stop: mp.Event) -> None:
+def gzip_bomb(decoded_bytes: int) -> bytes:
+    """A page that is small on the wire (about 1/1000) and `decoded_bytes` once gunzipped."""
+    out = io.BytesIO()
+    block = b"\0" * (1 << 20)
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as gz:
+        gz.write(b"<html><body><article><p>")
+        for _ in range(decoded_bytes // len(block)):
+            gz.write(block)
+    return out.getvalue()
+
+
+def _serve(n_feeds: int, per_feed: int, extra_feeds: int, bombs: int, ready: mp.Queue, stop: mp.Event) -> None:
     sentences = _sentences()
     with Site() as site:
         feeds = []
@@ -71,6 +84,15 @@ def _serve(n_feeds: int, per_feed: int, extra_feeds: int, ready: mp.Queue, stop:
                 link = site.add(f"/news/{idx}", body=synthetic_page(idx, sentences))
                 items.append(Item(f"Story {idx}", link, guid=f"bench-{idx}", summary="Summary.", published=recent()))
             feeds.append(site.add(f"/feed/{f}.rss", body=rss(items), content_type="application/rss+xml"))
+        if bombs:
+            # pages that decompress to 1 GB each: the fetch must stop at the byte cap
+            # without ever holding much more than the cap in memory
+            bomb = gzip_bomb(1 << 30)
+            items = []
+            for k in range(bombs):
+                link = site.add(f"/bomb/{k}", Route(body=bomb, headers={"Content-Encoding": "gzip"}))
+                items.append(Item(f"Bomb {k}", link, guid=f"bomb-{k}", summary="Summary.", published=recent()))
+            feeds.append(site.add("/feed/bombs.rss", body=rss(items), content_type="application/rss+xml"))
         small = [site.add(f"/tiny/{f}.rss", body=rss([]), content_type="application/rss+xml") for f in range(extra_feeds)]
         page_bytes = len(site.routes["/news/0"].body) if per_feed else 0
         ready.put((site.base, feeds, small, page_bytes))
@@ -80,11 +102,11 @@ def _serve(n_feeds: int, per_feed: int, extra_feeds: int, ready: mp.Queue, stop:
 class BenchSite:
     """Context manager: starts the site process, yields (base, feed URLs, tiny feed URLs, page size)."""
 
-    def __init__(self, n_feeds: int, per_feed: int, extra_feeds: int = 0) -> None:
+    def __init__(self, n_feeds: int, per_feed: int, extra_feeds: int = 0, bombs: int = 0) -> None:
         ctx = mp.get_context("fork")
         self._ready: mp.Queue = ctx.Queue()
         self._stop = ctx.Event()
-        self._proc = ctx.Process(target=_serve, args=(n_feeds, per_feed, extra_feeds, self._ready, self._stop), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(n_feeds, per_feed, extra_feeds, bombs, self._ready, self._stop), daemon=True)
 
     def __enter__(self) -> tuple[str, list[str], list[str], int]:
         self._proc.start()

@@ -222,6 +222,11 @@ def _worker(conn: Connection, max_bytes: int) -> None:
         conn.send(run_job(job, max_bytes))
 
 
+# What the pool's fork server imports before forking workers. The rule set is compiled
+# there too (extractors.warm: about 1.4 s), once per fork server rather than once per worker.
+_PRELOAD = ["extractors.text", "trafilatura", "extractors.warm"]
+
+
 class ExtractionPool:
     """`workers` processes running jobs (run_job), each job limited to `time_limit_s`.
 
@@ -239,10 +244,17 @@ class ExtractionPool:
         # forkserver: workers fork from a clean, single-threaded server that has already
         # imported trafilatura, not from this process with its Prefect threads.
         self._ctx = mp.get_context("forkserver")
-        # The rule set is compiled there too (extractors.warm: about 1.4 s), once per
-        # fork server rather than once per worker.
-        self._ctx.set_forkserver_preload(["extractors.text", "trafilatura", "extractors.warm"])
+        self._ctx.set_forkserver_preload(_PRELOAD)
         self._procs: list[tuple[mp.process.BaseProcess, Connection] | None] = [None] * self.workers
+
+    @staticmethod
+    def prestart() -> None:
+        """Start the fork server now, in the background, so that the first pages of a pass
+        find it ready (it imports trafilatura and compiles the rules: seconds on a busy host)."""
+        from multiprocessing import forkserver
+
+        mp.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+        threading.Thread(target=forkserver.ensure_running, daemon=True, name="forkserver-start").start()
 
     def __enter__(self) -> ExtractionPool:
         return self

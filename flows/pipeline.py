@@ -27,6 +27,8 @@ def redline_run(config_path: str | None = None) -> RunResult:
     status = "failed"
     try:
         stages["poll"] = poll = tasks.poll_feeds(cfg, run_id)
+        if poll.new_entries:  # a pass with nothing new never starts the workers
+            tasks.prestart_workers()
         stages["articles"] = arts = tasks.fetch_and_extract(cfg, run_id)
         stages["classify"] = classified = tasks.classify(cfg, arts)
         stages["shifts"] = shifts = alerting.detect_shifts_task(cfg)

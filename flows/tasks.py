@@ -33,6 +33,12 @@ def poll_feeds(cfg: Config, run_id: str) -> feeds.PollResult:
         return feeds.poll_feeds(_warehouse(cfg), cfg, run_id, client=client)
 
 
+def prestart_workers() -> None:
+    """Boot the extraction workers' fork server in the background while Prefect schedules
+    the next task (not a task: it only starts a process)."""
+    ExtractionPool.prestart()
+
+
 @task(name="fetch-and-extract", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5, timeout_seconds=3600)
 def fetch_and_extract(cfg: Config, run_id: str) -> articles.ArticlesResult:
     with SafeClient(cfg.fetch) as client, ExtractionPool(

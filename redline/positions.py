@@ -54,8 +54,8 @@ class ClassifyResult:
 
 
 def store_classifications(con: duckdb.DuckDBPyConnection, results: Mapping[str, Classification]) -> dict[str, int]:
-    """Store classifications made by the extraction workers for articles just inserted,
-    inside the caller's transaction: the rows classify_pending would write for them, each
+    """Store classifications made by the extraction workers for articles just inserted
+    (so nothing is stored for them yet), inside the caller's transaction: the rows classify_pending would write for them, each
     under the rule-set version that produced it. Returns counts as ClassifyResult names them."""
     now = datetime.now(UTC)
     by_version: dict[str, dict[str, Classification]] = {}
@@ -64,7 +64,7 @@ def store_classifications(con: duckdb.DuckDBPyConnection, results: Mapping[str, 
     counts = {"articles": 0, "classified": 0, "skipped": 0, "positions": 0, "reported_shifts": 0}
     for version, group in by_version.items():
         rows = _rows(group, version, now)
-        store.replace_classifications(con, list(group), rows)
+        store.insert_classifications(con, rows)  # the articles were inserted just now: nothing to replace
         counts["articles"] += len(group)
         counts["skipped"] += sum(1 for c in group.values() if c.skipped)
         counts["classified"] += sum(1 for c in group.values() if not c.skipped)

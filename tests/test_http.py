@@ -101,3 +101,46 @@ def test_transport_is_injectable() -> None:
 )
 def test_address_classification(ip: str, allowed: bool) -> None:
     assert address_allowed(ip) is allowed
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.compress(data, compresslevel=9)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate-zlib", "deflate-raw"])
+def test_compressed_bodies_are_decoded(site: Site, encoding: str) -> None:
+    import zlib
+
+    body = b"<p>" + b"ceasefire talks " * 2000 + b"</p>"
+    if encoding == "gzip":
+        wire, header = _gzip(body), "gzip"
+    elif encoding == "deflate-zlib":
+        wire, header = zlib.compress(body), "deflate"
+    else:
+        squeeze = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        wire, header = squeeze.compress(body) + squeeze.flush(), "deflate"
+    url = site.add("/z", body=wire, headers={"Content-Encoding": header})
+    with SafeClient(LOOPBACK_ONLY) as c:
+        assert c.get(url).body == body
+
+
+def test_gzip_bomb_is_cut_at_the_cap_without_inflating_it(site: Site) -> None:
+    """64 MB of zeros in ~64 KB on the wire (under the cap, so it is read): refused at the
+    1 MB cap, and the client never holds much more than the cap (httpx would inflate a whole
+    network read at once)."""
+    import tracemalloc
+
+    bomb = _gzip(b"\0" * (64 << 20))
+    url = site.add("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
+    assert len(bomb) < 1_000_000
+    with SafeClient(FetchConfig(timeout_s=5.0, allow_private_addresses=("127.0.0.1/32",), max_bytes=1_000_000)) as c:
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLarge, match="body exceeds the 1000000-byte cap"):
+                c.get(url)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 4 << 20, f"{peak} bytes held while refusing a gzip bomb"

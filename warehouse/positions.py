@@ -46,6 +46,15 @@ def article_texts(con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) ->
     ).fetchall()
 
 
+def insert_classifications(con: duckdb.DuckDBPyConnection, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
+    """Insert `rows` (table name -> rows) for articles that have nothing stored yet (just
+    inserted in this transaction): replace_classifications without its deletes."""
+    for table, table_rows in rows.items():
+        if table not in TABLES:
+            raise ValueError(f"not a positions table: {table}")
+        insert_rows(con, table, table_rows)
+
+
 def replace_classifications(
     con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], rows: Mapping[str, Sequence[Mapping[str, Any]]]
 ) -> None:
