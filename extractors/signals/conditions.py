@@ -58,7 +58,11 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
     outside = [x for x in ctx.mentions if not (cond[0] <= x.start < cond[1])]
     main_ctx = dataclasses.replace(ctx, mentions=outside)
     first = hits[in_main[0]]
-    actors, via, atext, _ = _subject(main_ctx, first.start, exclude=(first.start, first.end))
+    named = [x for x in outside if main[0] <= x.start < first.start]
+    if named or not ctx.speaker:
+        actors, via, atext, _ = _subject(main_ctx, first.start, exclude=(first.start, first.end))
+    else:  # 'Putin: "If they withdraw, then hostilities will cease"': the speaker's, not a pronoun's
+        actors = None
     if not actors and ctx.speaker:
         actors, via, atext = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text
     if not actors:

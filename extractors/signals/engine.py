@@ -198,17 +198,20 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     ultimatum = ultimatum_readings(ctx, hits) if block is None or block.startswith("hypothetical") else None
     for idx, hit in enumerate(hits):
+        own = len(decisions)  # this hit's own reading; second readings follow it
         decisions.append(_decide(ctx, hit, plain_cues, block))
-        # an ultimatum's reading replaces a supposition; a cued reading of its main clause
-        # ("will only agree to a truce if ...") stands
-        if ultimatum and idx in ultimatum and (decisions[-1].dropped or decisions[-1].stance == "conditional" or ultimatum[idx].stance != "conditional"):
-            decisions[-1] = ultimatum[idx]
         extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
         if extra:
             decisions.append(extra)
         listed = _condition_list_decision(ctx, hit, block, decisions[-1])
         if listed:
             decisions[-1] = listed
+        # an ultimatum's reading replaces a supposition or a list item ('an ultimatum: "If ...,
+        # then hostilities will cease"'); a cued reading of its main clause ("will only agree
+        # to a truce if ...") stands
+        u = ultimatum.get(idx) if ultimatum else None
+        if u is not None and (decisions[own].dropped or decisions[own].stance == "conditional" or listed or u.stance != "conditional"):
+            decisions[own] = u
         proposer = _proposer_decision(ctx, hit, block, decisions[-1])
         if proposer:
             decisions.append(proposer)

@@ -895,6 +895,10 @@ def test_what_follows_under_a_plan_is_its_authors_position() -> None:
     [
         ('Putin said: "If the Armed Forces of Ukraine withdraw from the territories they occupy, then hostilities will cease."',
          {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
+        # an ultimatum announced as one is no list of demands; "they" in the condition is not the holder
+        ('Trump spoke to reporters. Putin reiterated a de facto ultimatum: "If the Armed Forces of Ukraine withdraw '
+         'from the territories they occupy, then hostilities will cease."',
+         {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
         ("Putin said Russia would stop fighting if Ukraine withdrew from Donbas.",
          {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}),
         ("Moscow will only agree to a full ceasefire if Ukrainian forces withdraw from the four regions.",
