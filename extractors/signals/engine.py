@@ -56,7 +56,7 @@ from extractors.signals.scanning import (
     _sentence_block,
     _with_documents,
 )
-from extractors.signals.shifts import _background_shifts, _shift_spans, _shifts
+from extractors.signals.shifts import _background_shifts, _not_anymore_shifts, _shift_spans, _shifts
 from extractors.signals.text import (
     MAX_CHARS,
     language_problem,
@@ -233,6 +233,7 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
                 break
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
     _background_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
+    _not_anymore_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     shifted = {(e.actor, e.topic) for e in shift_ev}
     ev: list[_Evidence] = []
     for d in decisions:

@@ -26,6 +26,10 @@ from extractors.signals.rules import RuleSet
 
 # the reported shift read from a relative clause's stance and the main clause's "now" stance
 SHIFT_BACKGROUND_NOW = "shift-background-now"
+SHIFT_NOT_ANYMORE = "shift-not-anymore"
+# "not interested in talking anymore", "will not fund it any longer": a negated stance that
+# says it held before
+_ANYMORE = re.compile(r"\b(?:anymore|any more|any longer)\b", re.I)
 
 _NOW = re.compile(r"\bnow\b", re.I)
 
@@ -128,6 +132,27 @@ def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftT
                 shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_BACKGROUND_NOW, conf))
                 ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
                 traces.append(ShiftTrace(SHIFT_BACKGROUND_NOW, f"{old.cue} … now {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
+
+
+def _not_anymore_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
+    """"I'm not so interested in talking anymore": a negated accept after which the sentence
+    says "anymore" reports a shift from accept to the negated stance."""
+    s = ctx.sentence.text
+    if "any" not in s.lower():
+        return
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    for d in decisions:
+        if d.dropped or d.stance not in ("reject", "conditional") or d.cue_stance != "accept":
+            continue
+        if not any(m.startswith(("negation", "hedge")) for m in d.modifiers) or not _ANYMORE.search(s):
+            continue
+        for actor in d.actors:
+            if (actor, d.topic) in done:
+                continue
+            done.add((actor, d.topic))
+            shifts.append(ReportedShift(actor, d.topic, "accept", d.stance, s, SHIFT_NOT_ANYMORE, d.confidence))
+            ev.append(_Evidence(actor, d.topic, d.stance, ctx.sentence.index, s, SHIFT_NOT_ANYMORE, d.cue, ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
+            traces.append(ShiftTrace(SHIFT_NOT_ANYMORE, f"{d.cue} … anymore", d.topic, (actor,), "accept", d.stance, None))
 
 
 def _dedupe_shifts(shifts: list[ReportedShift]) -> list[ReportedShift]:
