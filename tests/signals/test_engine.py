@@ -259,6 +259,7 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("After initially rejecting the proposal, Kyiv agreed to a 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
         ("Kyiv relented and accepted the 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
         ('Trump replied, "I am not so interested in talking anymore."', ("united_states", "peace_talks", "accept", "reject")),
+        ("In a reversal of its earlier stance, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
