@@ -260,6 +260,7 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Kyiv relented and accepted the 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
         ('Trump replied, "I am not so interested in talking anymore."', ("united_states", "peace_talks", "accept", "reject")),
         ("In a reversal of its earlier stance, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
+        ("Bowing to pressure from Washington, Kyiv accepted the 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
