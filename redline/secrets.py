@@ -120,9 +120,8 @@ def redact_urls(text: str) -> str:
 
 
 def _redact_record(record: logging.LogRecord) -> None:
-    with _lock:
-        if not _known and not record.name.startswith("apprise"):
-            return
+    # Every record, even with no notify URL known: a user:password in any URL is masked too
+    # (Prefect logs "View at" links built from PREFECT_API_URL, which may carry them).
     try:
         msg = record.getMessage()
     except Exception:  # noqa: BLE001 - a broken log call must not break the caller

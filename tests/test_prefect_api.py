@@ -126,3 +126,14 @@ def test_a_stale_marker_is_ignored_and_a_temporary_server_started(prefect_api: s
     assert "polled 1 feeds" in res.stdout
     # the pass ran, but not on the server the stale marker named
     assert httpx.get(f"{prefect_api}/flow_runs/{_latest_flow_run(cfg)}", timeout=30).status_code == 404
+
+
+@pytest.mark.slow
+def test_credentials_in_prefect_api_url_reach_no_output(prefect_api: str, site: Site, make_config) -> None:
+    feed = site.add("/rss", body=rss([Item("Talks", site.url("/news/1"), guid="1")]))
+    path, _ = make_config([{"name": "Wire", "url": feed}])  # no notify target: no secret of the config's own
+    with_credentials = prefect_api.replace("http://", "http://desk:s3cret-pass@")
+    res = redline("run", config=path, PREFECT_API_URL=with_credentials, PREFECT_LOGGING_LEVEL="DEBUG")
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "View at http://***@127.0.0.1:" in res.stderr  # Prefect logs its link with the API's address...
+    assert "s3cret" not in res.stdout + res.stderr  # ...but never the password
