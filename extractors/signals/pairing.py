@@ -79,7 +79,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     if pre and _ANY_SUBJECT_AFTER.match(s, hit.end):
         pre = [c for c in pre if not _ANY_SUBJECT_BEFORE.fullmatch(s, c.end, hit.start)]
     # "red lines as conditions for a ceasefire": the ceasefire is the goal, not the demand
-    pre = [c for c in pre if not (_PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.start : hit.start]))]
+    pre = [c for c in pre if not (c.group.stance != "conditional" and _PURPOSE_CUE.search(s[c.start : c.end]) and re.search(r"\bfor\s+(?:an?|the|any)?\s*(?:[\w-]+\s+){0,2}$", s[c.start : hit.start]))]
     around = [c for c in cues if c.start <= hit.start and hit.end <= c.end and c.length > hit.end - hit.start]
     if around:  # "holding the ceasefire proposal hostage"
         return around[0], None, "pre"

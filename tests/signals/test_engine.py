@@ -964,3 +964,11 @@ def test_negating_verbs_reverse_what_they_govern() -> None:
 )
 def test_topic_words_after_about_or_decisions_on_are_no_mention(text: str) -> None:
     assert triples(text) == set()
+
+
+def test_what_conditions_are_for_is_conditional_and_their_items_demanded() -> None:
+    text = "Moscow outlined its conditions for a ceasefire: Ukraine must withdraw from the four regions."
+    assert triples(text) == {("russia", "ceasefire_full", "conditional"), ("russia", "territory", "demand")}
+    text = ("Putin stuck fast to red lines as conditions for a meaningful ceasefire, chief among them "
+            "the end of all foreign military aid to Ukraine.")
+    assert ("russia", "military_aid", "reject") in triples(text)
