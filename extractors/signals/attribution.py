@@ -158,10 +158,6 @@ def _speaker(rs: RuleSet, s: str, mentions: list[Mention], quotes: list[tuple[in
     return None, None, None
 
 
-_UNDER = re.compile(r"\b(?:under|in line with|as part of)\s+", re.I)
-_BETWEEN = re.compile(r"\s*,?\s*(?:[\w-]+\s+){0,2}?(?:agreed|drafted|negotiated|worked out|hammered out)\s+(?:between|by)\s+(?:the\s+)?", re.I)
-
-
 def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str, str, None] | None:
     """ "Under the 28-point plan agreed between the US and Russia, Ukraine would give up ...":
     what follows a document frame is the document's terms, its authors' position, not the
@@ -170,14 +166,14 @@ def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str,
     if "nder " not in s and " with " not in s and " part of " not in s:
         return None
     g = ctx.rs.lexicon.grammar
-    for fm in _UNDER.finditer(s, lo, pos):
+    for fm in g.frame_opener.finditer(s, lo, pos):
         dm = g.document.search(s, fm.end(), min(pos, fm.end() + 60))
         if dm is None or "," not in s[dm.end() : pos] or re.search(r"[,;]", s[fm.end() : dm.start()]):
             continue
         own = [m for m in ctx.mentions if fm.end() <= m.start and m.end <= dm.end()]
         if own:  # "under Washington's plan", "under the American draft", the plan as a document mention
             return _coordinated(s, ctx.mentions, own[-1]), "document", f"{s[fm.start() : dm.end()]}", None
-        am = _BETWEEN.match(s, dm.end())
+        am = g.frame_between.match(s, dm.end())
         agents = [m for m in ctx.mentions if am and m.start >= am.end() and m.start - am.end() <= 4]
         if agents:  # "agreed between the US and Russia"
             return _coordinated_chain(s, ctx.mentions, agents[0])[0], "document", f"{s[fm.start() : agents[0].end]}", None

@@ -18,17 +18,9 @@ import re
 from extractors.signals.attribution import _subject
 from extractors.signals.base import Decision, _Ctx, _TermHit
 
-# "if" that opens a condition; not "as if", "even if", "what if", "whether"
-_IF = re.compile(r"(?<!\bas )(?<!\beven )(?<!\bwhat )\b(?:only )?if\b", re.I)
-# the main clause promises something: a modal or a readiness word
-_PROMISE = re.compile(r"\b(?:will|would|'ll|could|can|is ready|are ready|was ready|were ready|be ready|ready to|prepared to|willing to)\b", re.I)
-_NOT = re.compile(r"\b(?:not|never|fails? to|failed to|refuses? to|refused to)\b|n't\b", re.I)
-_OBLIGED = re.compile(r"\b(?:would|will|could) (?:then )?(?:have to|need to|be forced to|be required to|be obliged to)\b", re.I)
-# where an if-clause that opens the sentence (or the quote) ends
+# where an if-clause that opens the sentence (or the quote) ends, and what may stand before it
 _THEN = re.compile(r",\s*(?:then\s+)?|\s+then\s+", re.I)
 _OPENING = re.compile(r'^[\s"]*$|[:"]\s*$|\bsaid\s*:?\s*"?\s*$|\bthat\s+$', re.I)
-
-_CONFIDENCE = 0.8  # a reading of the sentence's shape, a little under a cue's
 
 
 def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] | None:
@@ -37,7 +29,8 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
     s = ctx.sentence.text
     if "if" not in s.lower() or len({h.rule.topic for h in hits}) < 2:
         return None
-    m = _IF.search(s)
+    g = ctx.rs.lexicon.grammar
+    m = g.ultimatum_if.search(s)
     if m is None:
         return None
     if _OPENING.search(s[: m.start()]):  # "If X, (then) Y": the condition first
@@ -48,7 +41,7 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
     else:  # "Y if X", X up to the next comma or semicolon
         ends = [i for i in (s.find(",", m.end()), s.find(";", m.end())) if i >= 0]
         cond, main = (m.end(), min(ends) if ends else len(s)), (0, m.start())
-    if not _PROMISE.search(s, *main) or _OBLIGED.search(s, *main):
+    if not g.ultimatum_promise.search(s, *main) or g.ultimatum_obligation.search(s, *main):
         return None  # an offer or a threat, not what someone "would have to" do then
     in_cond = [i for i, h in enumerate(hits) if cond[0] <= h.start < cond[1]]
     in_main = [i for i, h in enumerate(hits) if main[0] <= h.start < main[1]]
@@ -69,7 +62,7 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
         return None
     condition = s[m.start() : min(cond[1], m.start() + 60)].strip()
     # "will impose sanctions if Russia does not agree to a truce": a threat backs its act
-    threat = bool(_NOT.search(s, *cond))
+    threat = bool(g.ultimatum_negator.search(s, *cond))
     out: dict[int, Decision] = {}
     for i in in_main + in_cond:
         h = hits[i]
@@ -81,5 +74,5 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
             stance = "reject" if h.term.polarity == "inverse" or h.term.stance == "reject" else "demand"
             why = "an ultimatum: what the if-clause names is demanded"
         out[i] = Decision(h.rule.id, h.rule.topic, h.text, h.term.polarity, condition, stance, stance,
-                          actors, via, atext, (why,), round(h.rule.confidence * _CONFIDENCE, 3), None)
+                          actors, via, atext, (why,), round(h.rule.confidence * g.weights["ultimatum"], 3), None)
     return out

@@ -10,8 +10,6 @@ from extractors.signals.base import INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
-# a condition the other side must meet or face the act: "unless Moscow agrees", "if Russia does not"
-_THREAT = re.compile(r"unless\b|if\s+(?:[\w'.-]+\s+){1,4}?(?:does|do|did|will|would|is|are|was|were)?\s*(?:not|n't|never|fails? to|failed to|refuses? to|refused to)\b", re.I)
 # "will not cede land or (formally) recognise ...": a negation spans verbs joined by "or"/"nor"
 _OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:\w+\s+)?$", re.I | re.S)
 
@@ -53,7 +51,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
         after = s[max(0, cue.start - 30) : cue.start] + " " + s[cue.end : cue.end + 150]
         cm = lex.conditional_re.search(after)
         pb = _PRINCIPLE_BUT.search(s)
-        if cm and stance == "accept" and _THREAT.match(after, cm.start()):
+        if cm and stance == "accept" and lex.threat_re.match(after, cm.start()):
             # "will impose tariffs unless Moscow agrees", "... if Russia does not agree": a threat
             # backs the act outright; what it demands of the other side is read apart (conditions.py)
             mods.append(f"threat {cm.group(0)!r}: stays {stance}")

@@ -274,6 +274,7 @@ class Lexicon:
     hard_effect: dict[str, str | None]
     soft_effect: dict[str, str | None]
     conditional_re: re.Pattern[str]
+    threat_re: re.Pattern[str]  # a condition that makes a threat ("unless Moscow agrees"), matched where a conditional marker starts
     hypothetical_open_re: re.Pattern[str]
     hypothetical_cue_re: re.Pattern[str]
     reporting_re: re.Pattern[str]
@@ -318,6 +319,15 @@ class Grammar:
     mention_weight: float = 0.5
     setting: re.Pattern[str] = re.compile("(?!)")  # ends where topic words that are only a clause's setting start
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
+    # ultimatums (conditions.py): the "if", a promise in the main clause, an obligation that
+    # makes it a supposition, a negator that makes it a threat
+    ultimatum_if: re.Pattern[str] = re.compile("(?!)")
+    ultimatum_promise: re.Pattern[str] = re.compile("(?!)")
+    ultimatum_obligation: re.Pattern[str] = re.compile("(?!)")
+    ultimatum_negator: re.Pattern[str] = re.compile("(?!)")
+    # document frames (attribution.py): "under " and "agreed between (the) "
+    frame_opener: re.Pattern[str] = re.compile("(?!)")
+    frame_between: re.Pattern[str] = re.compile("(?!)")
     # weights (grammar.yaml: weights): by how the actor was found, and the named modifiers
     via_weights: Mapping[str, float] = field(default_factory=dict)
     weights: Mapping[str, float] = field(default_factory=dict)
@@ -510,6 +520,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
         soft_effect=_effects(neg.get("soft_effect"), "soft_effect"),
         conditional_re=words("conditional_markers", mods.get("conditional_markers")),
+        threat_re=words("threat_markers", mods.get("threat_markers") or ["(?!)"]),
         precondition_re=words("precondition_markers", mods.get("precondition_markers") or ["(?!)"]),
         hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
         hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
@@ -584,6 +595,14 @@ def _grammar(doc: Any) -> Grammar:
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         setting=re.compile(rf"\b{alt('settings')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
+        ultimatum_if=re.compile(rf"(?<!\bas )(?<!\beven )(?<!\bwhat )\b{alt('ultimatum', 'if_words')}\b", re.I),
+        ultimatum_promise=re.compile(rf"(?<!\w){alt('ultimatum', 'promises')}\b", re.I),
+        ultimatum_obligation=re.compile(rf"\b{alt('ultimatum', 'obligations')}\b", re.I),
+        # "n't" ends a word ("doesn't"), so it is also matched without a word start
+        ultimatum_negator=re.compile(rf"\b{alt('ultimatum', 'negators')}\b|n't\b", re.I),
+        frame_opener=re.compile(rf"\b{alt('document_frames', 'openers')}\s+", re.I),
+        frame_between=re.compile(
+            rf"\s*,?\s*(?:[\w-]+\s+){{0,2}}?{alt('document_frames', 'authored_between')}\s+(?:between|by)\s+(?:the\s+)?", re.I),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         document_terms=re.compile(rf"(?:\w+\s+)?{alt('documents', 'terms_verbs')}\b", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
@@ -597,7 +616,7 @@ def _weights(doc: dict, key: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in raw.items()}
 
 
-WEIGHTS = ("second_reading", "through_negation", "past_perfect", "relative_clause", "reported_shift_evidence")
+WEIGHTS = ("second_reading", "through_negation", "past_perfect", "relative_clause", "reported_shift_evidence", "ultimatum")
 
 
 def _named_weights(doc: dict) -> dict[str, float]:
