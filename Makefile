@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alert_latency.py
+	$(BIN)/python bench/startup.py
 
 # Register prefect.yaml's deployments with the server at $$PREFECT_API_URL (from the
 # environment or the Prefect profile). Without one, Prefect would register them into a

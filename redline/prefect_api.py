@@ -18,10 +18,12 @@ early, the child's start-up runs on another core while this process loads the pi
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import importlib.util
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -42,6 +44,7 @@ DEFAULT_PORT = 4200  # Prefect's own default: the UI where a desk expects it
 MARKER_NAME = "server.json"
 _LOCAL_API = re.compile(r"http://127\.0\.0\.1:(\d{1,5})/api")
 _PORT_IN_USE = 3  # uvicorn's exit code when its port is taken (Prefect retries on it too)
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 Say = Callable[[str], None]
 
@@ -198,6 +201,7 @@ class TemporaryServer:
                 [sys.executable, "-m", "uvicorn", "--app-dir", app_dir, "--factory", "prefect.server.api.server:create_app",
                  "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
                 env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                preexec_fn=_stop_with(os.getpid()),
             )
         if not self.started:
             self.started = time.monotonic()
@@ -232,6 +236,20 @@ class TemporaryServer:
 
 
 SKIP_HINT = "keep `redline serve` running, or set PREFECT_API_URL, to skip this"
+
+
+def _stop_with(parent: int) -> Callable[[], None]:
+    """For the server's child process, before it runs Prefect (Linux): ask the kernel for a
+    SIGTERM when `parent` dies, so a `redline run` that is killed, or stopped by a signal
+    that skips its clean-up, leaves no server behind."""
+
+    def arrange() -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died before the request took effect
+            os._exit(1)
+
+    return arrange
 
 
 @dataclass

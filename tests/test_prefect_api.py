@@ -137,3 +137,43 @@ def test_credentials_in_prefect_api_url_reach_no_output(prefect_api: str, site: 
     assert res.returncode == 0, res.stderr[-3000:]
     assert "View at http://***@127.0.0.1:" in res.stderr  # Prefect logs its link with the API's address...
     assert "s3cret" not in res.stdout + res.stderr  # ...but never the password
+
+
+def _children(pid: int, marker: bytes) -> list[int]:
+    """Live child processes of `pid` whose command line holds `marker` (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(stat[1]) == pid and stat[0] != "Z" and marker in (entry / "cmdline").read_bytes():
+                out.append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+@pytest.mark.slow
+def test_a_killed_run_leaves_no_temporary_server_behind(make_config, tmp_path: Path) -> None:
+    path, _ = make_config()
+    proc = spawn("run", config=path, log=tmp_path / "run.log", PREFECT_API_URL=None)
+    deadline = time.monotonic() + 120
+    while not (servers := _children(proc.pid, b"prefect.server.api.server:create_app")):
+        assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()[-3000:]
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)  # no clean-up runs in the killed process
+    proc.wait()
+    deadline = time.monotonic() + 60
+    try:
+        while _running(servers[0]):
+            assert time.monotonic() < deadline, "the temporary server outlived its redline run"
+            time.sleep(0.2)
+    finally:
+        if _running(servers[0]):
+            os.kill(servers[0], signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
