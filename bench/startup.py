@@ -7,7 +7,9 @@ feeds (all answer 304; a first run stores their validators), each against
 - no server: the temporary server `redline run` starts (with the start-up it prints);
 and, in the same run, the raw costs: the bare interpreter, `import prefect`, a one-task
 Prefect flow against the server, Prefect's own temporary server (the same flow with no API
-set), and that server's start-up alone. Medians of --repeat runs (3), with the load average.
+set), and that server's start-up alone. Medians of --repeat runs (3), with the load average,
+and the median CPU seconds (user + system, the command and its children: the temporary
+server's counts once it has exited) - the part of the wall time a busy machine stretches.
 Run: .venv/bin/python bench/startup.py [--feeds 1000 --repeat 3]
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,10 +57,16 @@ def env(api_url: str | None) -> dict[str, str]:
     return out
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each timed command and its children
+
+
 def timed(cmd: list[str], api_url: str | None) -> tuple[float, subprocess.CompletedProcess[str]]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     res = subprocess.run(cmd, capture_output=True, text=True, env=env(api_url), cwd=ROOT, timeout=600, check=False)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if res.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} exited {res.returncode}:\n{res.stderr[-3000:]}")
     return wall, res
@@ -75,13 +84,16 @@ def redline_run(config: Path, api_url: str | None) -> tuple[float, str]:
 
 
 def median_of(repeat: int, what: str, fn: Callable[[], tuple[float, str]]) -> float:
-    walls, notes = [], []
+    walls, notes, cpus = [], [], []
     for _ in range(repeat):
+        CPU.clear()
         wall, note = fn()
         walls.append(wall)
         notes.append(note)
+        cpus.append(sum(CPU))
     med = statistics.median(walls)
-    print(f"{what:<58} median {med:6.2f} s   runs: {', '.join(f'{w:.2f}' for w in walls)}"
+    cpu = f"CPU {statistics.median(cpus):5.2f} s" if any(cpus) else " " * 12
+    print(f"{what:<58} median {med:6.2f} s  {cpu}  runs: {', '.join(f'{w:.2f}' for w in walls)}"
           + (f"   ({notes[-1]})" if notes[-1] else ""), flush=True)
     return med
 
