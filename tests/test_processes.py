@@ -63,30 +63,37 @@ def _wait(pred, timeout: float, what: str) -> None:
 
 
 def test_kill_mid_run_then_rerun_completes_without_duplicates(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
-    items = _pages(site, 24, delay=0.25, tag="k")
+    n = 40
+    items = _pages(site, n, delay=0.3, tag="k")
     feed = site.add("/rss", body=rss(items))
     path, cfg = make_config([{"name": "Wire", "url": feed}], extract={"batch_size": 4}, fetch={"concurrency": 2})
     proc = spawn("run", config=path, log=tmp_path / "killed.log")
+    committed: set[str] = set()
     try:
-        _wait(lambda: sum(len(site.hits(f"/news/k{i}")) for i in range(24)) >= 10, 120, "pages being fetched")
+        def some_committed() -> bool:  # killed once a batch is stored, however loaded the host
+            committed.update(_committed_urls(cfg.warehouse) or ())
+            return bool(committed)
+
+        _wait(some_committed, 150, "a first commit")
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    fetched_before = sum(len(site.hits(f"/news/k{i}")) for i in range(24))
-    assert fetched_before < 24, "the run finished before it could be killed"
+    fetched_before = sum(len(site.hits(f"/news/k{i}")) for i in range(n))
+    assert fetched_before < n, "the run finished before it could be killed"
+    committed = _committed_urls(cfg.warehouse) or committed
 
     done = redline("run", config=path)
     assert done.returncode == 0, done.stderr
-    assert query(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(24, 24)]
+    assert query(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(n, n)]
     with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.entries WHERE state <> 'done'").fetchone() == (0,)
     statuses = [s for (s,) in query(cfg, "SELECT status FROM runs ORDER BY started_at")]
     assert statuses == ["interrupted", "completed"]
-    # committed batches were not fetched again: what was lost is what was in flight, at most
-    # an uncommitted batch (3), a page in each worker (2) and one waiting for each (2), and
-    # the fetches under way (2)
-    refetched = sum(len(site.hits(f"/news/k{i}")) for i in range(24)) - 24
-    assert refetched <= 3 + 2 + 2 + 2
+    # committed batches were not fetched again; what is fetched again is what was in flight or
+    # in an open batch when the kill came (how much depends on the host's load), never all of it
+    assert all(len(site.hits(u.split(site.base, 1)[-1])) == 1 for u in committed)
+    refetched = sum(len(site.hits(f"/news/k{i}")) for i in range(n)) - n
+    assert refetched < fetched_before
 
 
 def _committed_urls(db: Path) -> set[str] | None:
