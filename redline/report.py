@@ -87,13 +87,17 @@ def chart_rows(positions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def timeline_chart(data: ReportData, *, interactive: bool = True, width: int = 860):  # noqa: ANN201 - an altair chart
+def timeline_chart(  # noqa: ANN201 - an altair chart
+    data: ReportData, *, interactive: bool = True, width: int = 860, positions: list[dict[str, Any]] | None = None
+):
     """A timeline per actor, stacked: time across, topics down, a point per position coloured
-    by stance. Interactive: a tooltip with the evidence, and a click goes to the evidence row."""
+    by stance. Interactive: a tooltip with the evidence, and a click goes to the evidence row.
+    `positions` (default: data's) decides the scales; data.positions are the chart's rows."""
     import altair as alt
 
     rows = chart_rows(data.positions)
-    stances = _ordered({p["stance"] for p in data.positions}, STANCES)
+    positions = data.positions if positions is None else positions
+    stances = _ordered({p["stance"] for p in positions}, STANCES)
     colour = alt.Color(
         "stance:N",
         title="stance",
@@ -102,7 +106,7 @@ def timeline_chart(data: ReportData, *, interactive: bool = True, width: int = 8
     encoding: dict[str, Any] = {
         "x": alt.X("at:T", title=None, scale=alt.Scale(domain=[data.since.isoformat(), data.now.isoformat()])),
         "y": alt.Y("topic:N", title=None,
-                   sort=[topic_label(t) for t in _ordered({p["topic"] for p in data.positions}, TOPICS)]),
+                   sort=[topic_label(t) for t in _ordered({p["topic"] for p in positions}, TOPICS)]),
         "color": colour,
         "shape": alt.Shape("stance:N", title="stance", scale=alt.Scale(domain=stances)),
     }
@@ -115,7 +119,7 @@ def timeline_chart(data: ReportData, *, interactive: bool = True, width: int = 8
         ]
     base = alt.Chart(alt.Data(values=rows))
     charts = []
-    for actor in _ordered({p["actor"] for p in data.positions}, ACTORS):
+    for actor in _ordered({p["actor"] for p in positions}, ACTORS):
         label = actor_label(actor)
         charts.append(
             base.transform_filter(alt.datum.actor == label)
@@ -126,13 +130,26 @@ def timeline_chart(data: ReportData, *, interactive: bool = True, width: int = 8
     return alt.vconcat(*charts).resolve_scale(color="shared", shape="shared").configure_view(stroke="#ddd")
 
 
+def timeline_spec(data: ReportData, *, interactive: bool = True, width: int = 860) -> dict[str, Any]:
+    """timeline_chart's Vega-Lite spec. The chart is built around one stand-in row and the
+    rows are put in afterwards: altair would otherwise walk and copy every row (tens of
+    thousands after a backlog: most of the report's time and memory); the spec is the same."""
+    rows = chart_rows(data.positions)
+    stand_in = ReportData(data.now, data.since, data.states, data.positions[:1], data.shifts, data.feeds)
+    spec: dict[str, Any] = timeline_chart(stand_in, interactive=interactive, width=width, positions=data.positions).to_dict(validate=False)
+    if spec.get("data", {}).get("values") != rows[:1]:
+        raise RuntimeError("altair moved the chart's data: cannot put the rows in")
+    spec["data"]["values"] = rows
+    return spec
+
+
 def timeline_png(data: ReportData, *, scale: float = 1.0) -> bytes | None:
     """The timeline charts as a PNG (rendered offline by vl-convert), or None with no positions."""
     if not data.positions:
         return None
     import vl_convert
 
-    spec = timeline_chart(data, interactive=False, width=640).to_dict(validate=False)
+    spec = timeline_spec(data, interactive=False, width=640)
     return bytes(vl_convert.vegalite_to_png(spec, scale=scale))
 
 
@@ -268,7 +285,7 @@ def render_html(data: ReportData) -> str:
                 f"<p>No positions in this period.</p>{after}</body></html>\n")
     # validate=False: the spec is ours and fixed in shape (the browser test draws it); checking it
     # against Vega-Lite's JSON schema on every run cost a third of the report's time.
-    page = _inline_page(timeline_chart(data).to_dict(validate=False))
+    page = _inline_page(timeline_spec(data))
     # Our head goes first (the Vega bundle that follows contains "</head>" in its strings);
     # our sections go around the chart's div. The div occurs once: the script only names its id.
     meta, div = '<meta charset="UTF-8">', f'<div class="vega-visualization" id="{_CHART_DIV}"></div>'
