@@ -66,11 +66,13 @@ def task_times(cfg_path: Path) -> dict[str, float]:
 # --- memory: the pipeline process and its workers ----------------------------------------
 
 
-def _rss_kb(pid: int) -> int:
+def _rss_kb(pid: int, field: str = "Rss:") -> int:
+    """A process's resident set (or, with field="Pss:", its proportional share: pages shared
+    with the fork server and the other workers counted once overall), in kB."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -107,8 +109,9 @@ def _workers(root: int) -> list[int]:
 @contextmanager
 def peak_rss() -> Iterator[dict[str, float]]:
     """Samples, every 20 ms, the RSS of this process plus its extraction processes; the
-    dict gets 'sum' (peak of the sum), 'main' and 'workers' (at that peak), in MB."""
-    out = {"sum": 0.0, "main": 0.0, "workers": 0.0}
+    dict gets 'sum' (peak of the sum), 'main' and 'workers' (at that peak), and 'pss' (peak
+    of the summed proportional set sizes), in MB."""
+    out = {"sum": 0.0, "main": 0.0, "workers": 0.0, "pss": 0.0}
     stop = threading.Event()
     me = os.getpid()
 
@@ -123,6 +126,8 @@ def peak_rss() -> Iterator[dict[str, float]]:
             workers = sum(_rss_kb(p) for p in pids)
             if main + workers > out["sum"] * 1024:
                 out.update(sum=(main + workers) / 1024, main=main / 1024, workers=workers / 1024)
+            pss = sum(_rss_kb(p, "Pss:") for p in [me, *pids]) / 1024
+            out["pss"] = max(out["pss"], pss)
             stop.wait(0.02)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -204,13 +209,14 @@ def one_pass(tmp: Path, feeds: list[str], name: str, pages: list[bytes], *, base
         result = redline_run(config_path=str(cfg_path))
         wall = time.perf_counter() - started
     new = result.articles.new_articles
-    fig: dict[str, float] = {"new": new, "wall": wall, "e2e": new / wall, "rss": rss["sum"],
+    fig: dict[str, float] = {"new": new, "wall": wall, "e2e": new / wall, "rss": rss["sum"], "pss": rss["pss"],
                              "rss_main": rss["main"], "rss_workers": rss["workers"]}
     times = task_times(cfg_path)
     fig.update({f"task {k}": v for k, v in times.items()})
     sec = result.articles.seconds
     print(f"  end to end: {new} new articles in {wall:.1f} s = {fig['e2e']:.1f} articles/s; "
-          f"peak RSS {rss['sum']:.0f} MB (pipeline {rss['main']:.0f} + workers {rss['workers']:.0f})")
+          f"peak RSS {rss['sum']:.0f} MB (pipeline {rss['main']:.0f} + workers {rss['workers']:.0f}; "
+          f"peak PSS {rss['pss']:.0f} MB)")
     print(f"  articles stage: fetch {sec['fetch']:.2f} s, extract {sec['extract']:.2f} s, "
           f"store {sec['store']:.2f} s in {result.articles.batches} commits; classified in workers "
           f"{result.articles.classified.get('articles', 0)}, by the classify task {result.classify.articles - result.articles.classified.get('articles', 0)}")
@@ -257,7 +263,8 @@ def main() -> None:
 
         print(f"medians of {len(figs)} passes (load average now {os.getloadavg()[0]:.2f}):")
         print(f"  end to end {med('e2e'):.1f} new articles/s ({int(med('new'))} in {med('wall'):.1f} s); "
-              f"peak RSS summed over the run and its workers {med('rss'):.0f} MB (max {max(f['rss'] for f in figs):.0f})")
+              f"peak RSS summed over the run and its workers {med('rss'):.0f} MB (max {max(f['rss'] for f in figs):.0f}; "
+              f"PSS {med('pss'):.0f} MB)")
         tasks = [k for k in figs[0] if k.startswith("task ")]
         print("  task run times: " + ", ".join(f"{k[5:]} {med(k):.2f} s" for k in tasks if all(k in f for f in figs)))
         if not args.no_baselines:
