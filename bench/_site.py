@@ -10,6 +10,8 @@ import random
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -117,3 +119,14 @@ class BenchSite:
         self._proc.join(10)
         if self._proc.is_alive():
             self._proc.kill()
+
+
+def write_config(tmp: Path, feeds: list[str], name: str) -> Path:
+    """A config for a bench run over `feeds` on 127.0.0.1, its warehouse under tmp/name."""
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump({
+        "warehouse": str(tmp / name / "redline.duckdb"),
+        "feeds": [{"name": f"feed-{i}", "url": u} for i, u in enumerate(feeds)],
+        "fetch": {"allow_private_addresses": ["127.0.0.1/32"], "concurrency": 16, "timeout_s": 30},
+    }))
+    return path

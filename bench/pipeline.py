@@ -28,25 +28,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import BenchSite  # noqa: E402
+from _site import BenchSite, write_config  # noqa: E402
 
 from redline import config as config_mod  # noqa: E402
 from redline.feeds import poll_feeds  # noqa: E402
 from redline.http import SafeClient  # noqa: E402
 from warehouse import Warehouse  # noqa: E402
-
-
-def write_config(tmp: Path, feeds: list[str], name: str) -> Path:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({
-        "warehouse": str(tmp / name / "redline.duckdb"),
-        "feeds": [{"name": f"feed-{i}", "url": u} for i, u in enumerate(feeds)],
-        "fetch": {"allow_private_addresses": ["127.0.0.1/32"], "concurrency": 16, "timeout_s": 30},
-    }))
-    return path
 
 
 def task_times(cfg_path: Path) -> dict[str, float]:

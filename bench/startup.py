@@ -27,26 +27,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _site import BenchSite  # noqa: E402
+from _site import BenchSite, write_config  # noqa: E402
 
 from redline.prefect_api import TemporaryServer, api_for_schedules  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REDLINE = [sys.executable, "-m", "redline.cli"]
 TRIVIAL_FLOW = "from prefect import flow, task\n@task\ndef t(): return 1\n@flow\ndef f(): return t()\nf()\n"
-
-
-def write_config(tmp: Path, name: str, feeds: list[str]) -> Path:
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({
-        "warehouse": str(tmp / name / "redline.duckdb"),
-        "feeds": [{"name": f"feed-{i}", "url": u} for i, u in enumerate(feeds)],
-        "fetch": {"allow_private_addresses": ["127.0.0.1/32"], "concurrency": 16, "timeout_s": 30},
-    }))
-    return path
 
 
 def env(api_url: str | None) -> dict[str, str]:
@@ -118,7 +106,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()[0]:.2f} (1 min), {os.cpu_count()} cores")
 
     with BenchSite(0, 0, args.feeds) as (_, _, tiny, _):
-        empty, idle = write_config(tmp, "empty", []), write_config(tmp, "idle", tiny)
+        empty, idle = write_config(tmp, [], "empty"), write_config(tmp, tiny, "idle")
         # a server like the one `redline serve` keeps, with its marker for the idle and empty data directories
         with api_for_schedules(tmp / "empty" / "prefect", port=_free_port()) as url:
             marker = tmp / "empty" / "prefect" / "server.json"

@@ -67,17 +67,7 @@ def test_kill_mid_run_then_rerun_completes_without_duplicates(prefect_api: str, 
     items = _pages(site, n, delay=0.3, tag="k")
     feed = site.add("/rss", body=rss(items))
     path, cfg = make_config([{"name": "Wire", "url": feed}], extract={"batch_size": 4}, fetch={"concurrency": 2})
-    proc = spawn("run", config=path, log=tmp_path / "killed.log")
-    committed: set[str] = set()
-    try:
-        def some_committed() -> bool:  # killed once a batch is stored, however loaded the host
-            committed.update(_committed_urls(cfg.warehouse) or ())
-            return bool(committed)
-
-        _wait(some_committed, 150, "a first commit")
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    committed = _run_killed_after_first_commit(path, cfg, tmp_path)
     fetched_before = sum(len(site.hits(f"/news/k{i}")) for i in range(n))
     assert fetched_before < n, "the run finished before it could be killed"
     committed = _committed_urls(cfg.warehouse) or committed
@@ -106,15 +96,9 @@ def _committed_urls(db: Path) -> set[str] | None:
         return None
 
 
-def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
-    """Issue 10.4: with the defaults (a commit every 50 articles or 10 s), a run killed with
-    SIGKILL keeps what it committed; the next run fetches none of it again and loses nothing."""
-    n = 90
-    items = _pages(site, n, delay=0.2, tag="p")
-    feed = site.add("/rss", body=rss(items))
-    path, cfg = make_config([{"name": "Wire", "url": feed}], fetch={"concurrency": 2})
-    assert (cfg.extract.batch_size, cfg.extract.commit_interval_s) == (50, 10.0)
-    pages = [f"/news/p{i}" for i in range(n)]
+def _run_killed_after_first_commit(path: Path, cfg, tmp_path: Path) -> set[str]:
+    """Start `redline run` and SIGKILL it once a first batch is stored (however loaded the
+    host); the article URLs committed by then."""
     proc = spawn("run", config=path, log=tmp_path / "killed.log")
     committed: set[str] = set()
     try:
@@ -126,6 +110,19 @@ def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: 
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+    return committed
+
+
+def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
+    """Issue 10.4: with the defaults (a commit every 50 articles or 10 s), a run killed with
+    SIGKILL keeps what it committed; the next run fetches none of it again and loses nothing."""
+    n = 90
+    items = _pages(site, n, delay=0.2, tag="p")
+    feed = site.add("/rss", body=rss(items))
+    path, cfg = make_config([{"name": "Wire", "url": feed}], fetch={"concurrency": 2})
+    assert (cfg.extract.batch_size, cfg.extract.commit_interval_s) == (50, 10.0)
+    pages = [f"/news/p{i}" for i in range(n)]
+    committed = _run_killed_after_first_commit(path, cfg, tmp_path)
     hits_before = {p: len(site.hits(p)) for p in pages}
     assert sum(1 for h in hits_before.values() if h) < n, "the run finished before it could be killed"
     with duckdb.connect(str(cfg.warehouse), read_only=True) as con:
