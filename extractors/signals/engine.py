@@ -197,8 +197,10 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     shift_spans = _shift_spans(rs, s, starts)
     plain_cues = [c for c in cues if not any(a <= c.start < b for a, b, _ in shift_spans)]
     ultimatum = ultimatum_readings(ctx, hits) if block is None or block.startswith("hypothetical") else None
+    owns: list[int] = []  # each hit's own reading; its second readings follow it
     for idx, hit in enumerate(hits):
-        own = len(decisions)  # this hit's own reading; second readings follow it
+        own = len(decisions)
+        owns.append(own)
         decisions.append(_decide(ctx, hit, plain_cues, block))
         extra = _relative_decision(ctx, hit, plain_cues, block, decisions[-1])
         if extra:
@@ -217,7 +219,7 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
             decisions.append(proposer)
     # "we support it": a pronoun right after a cue stands for a topic named without a cue
     # in this sentence, or for the single topic of the previous sentence
-    uncued = [h for h, d in zip(hits, decisions[len(decisions) - len(hits):], strict=True) if _uncued(d)]
+    uncued = [h for h, own in zip(hits, owns, strict=True) if _uncued(decisions[own])]
     if len({h.rule.topic for h in uncued}) > 1:  # "a counteroffer of talks, without mentioning a truce": not the truce
         circumstance = rs.lexicon.grammar.mention_circumstance
         uncued = [h for h in uncued if not circumstance.search(s, max(0, h.start - 60), h.start)] or uncued

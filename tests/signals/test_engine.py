@@ -813,6 +813,12 @@ def test_a_back_reference_skips_topic_words_named_only_as_a_circumstance() -> No
     assert ("europe", "peace_talks", "reject") in triples(text)
 
 
+def test_a_back_reference_weighs_each_topic_by_its_own_reading_not_its_neighbour_s() -> None:
+    # the ceasefire's second reading (its proposer) must not stand in for the talks' reading
+    text = "A ceasefire proposed by Washington and talks were discussed; Ukraine backs it."
+    assert ("ukraine", "ceasefire_full", "accept") in triples(text)
+
+
 def test_they_after_a_coordinated_subject_is_every_actor_of_it() -> None:
     text = "Russia and Ukraine held talks in Istanbul on Monday. They agreed to exchange more prisoners of war."
     assert {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")} <= triples(text)
