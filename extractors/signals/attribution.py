@@ -312,6 +312,8 @@ def _post_actor(ctx: _Ctx, hit: _TermHit, cue: _Cue) -> tuple[tuple[str, ...] | 
     for m in ctx.mentions:  # "rejected by Moscow", "unacceptable to the Kremlin"
         if (
             m.start >= cue.end and cue.group.stance in ("accept", "reject", "demand")
+            # the agent follows its cue closely, inside the same quote: not a later "said in reply to X"
+            and m.start - cue.end <= 60 and '"' not in s[cue.end : m.start]
             and _AGENT_GAP.search(s[cue.start : m.start])
         ):
             # "endorsed by Meloni and Trump": the agents that follow, joined by "and"

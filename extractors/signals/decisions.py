@@ -211,6 +211,12 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         if neg:  # "agreed to a complete ban on foreign troops": a reject of the troops
             mods.append(f"negating noun {neg.group(0).strip()!r}: {stance} -> {INVERT[stance]}")
             stance = INVERT[stance]
+        elif stance == "demand" and _tokens(s[cue.end : hit.start]) <= 8 and (
+            inner_neg := ctx.rs.lexicon.negation_hard.search(s, cue.end, hit.start)
+        ):
+            # "insisting that Ukraine could not be made to withdraw": demanding it never happens
+            mods.append(f"negation {inner_neg.group(0).strip()!r} inside the demand: demand -> reject")
+            stance = "reject"
     # who takes the stance
     actors: tuple[str, ...] | None
     if outer is not None:

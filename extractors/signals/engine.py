@@ -18,6 +18,7 @@ report); base.py holds the trace records and working state they share.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,8 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             decisions, shift_traces, ev, sh = _analyse_sentence(ctx, rules, note, carried=carried)
             evidence.extend(ev)
             shifts.extend(sh)
+        elif grammar.reservation_followup.search(sent.text):
+            note = _hedge_previous(evidence, sent.index - 1) or note
         if hits:
             prev_hit = ctx.hits[0] if len({h.rule.topic for h in ctx.hits}) == 1 else None
             prev_age = 0
@@ -165,6 +168,17 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         _update_state(ctx, ends_in_quote)
     positions = _aggregate(evidence)
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
+
+
+def _hedge_previous(evidence: list[_Evidence], index: int) -> str | None:
+    """'We are ready for these negotiations. But there are also questions ...': the acceptance
+    the sentence before states is held with reservations (conditional)."""
+    hedged = []
+    for i, e in enumerate(evidence):
+        if e.sentence_index == index and e.stance == "accept":
+            evidence[i] = dataclasses.replace(e, stance="conditional")
+            hedged.append(f"{e.actor} {e.topic}")
+    return f"reservation about the previous sentence: {', '.join(hedged)} accept -> conditional" if hedged else None
 
 
 def _label(rs: RuleSet, actors: tuple[str, ...] | None, text: str | None) -> str | None:

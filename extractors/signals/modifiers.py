@@ -56,6 +56,8 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
             # backs the act outright; what it demands of the other side is read apart (conditions.py)
             mods.append(f"threat {cm.group(0)!r}: stays {stance}")
             cm = None
+        if stance == "reject" and cm and lex.accept_only_condition_re.fullmatch(cm.group(0)):
+            cm = None  # "unacceptable in principle": a firm reject
         if cm or pb:
             mods.append(f"condition {(cm.group(0) if cm else 'in principle ... but')!r}: {stance} -> conditional")
             stance = "conditional"

@@ -288,6 +288,7 @@ class Lexicon:
     # Aho-Corasick pass over the whole text); None: they are run as a regex per sentence
     reporting_words: tuple[str, ...] | None = None
     grammar: Grammar | None = None
+    accept_only_condition_re: re.Pattern[str] = re.compile("(?!)")  # hedges an acceptance, never a reject
     precondition_re: re.Pattern[str] = re.compile("(?!)")
 
 
@@ -319,6 +320,8 @@ class Grammar:
     mention_weight: float = 0.5
     setting: re.Pattern[str] = re.compile("(?!)")  # ends where topic words that are only a clause's setting start
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
+    # a sentence opening with a reservation about the one before ("But there are questions ...")
+    reservation_followup: re.Pattern[str] = re.compile("(?!)")
     # ultimatums (conditions.py): the "if", a promise in the main clause, an obligation that
     # makes it a supposition, a negator that makes it a threat
     ultimatum_if: re.Pattern[str] = re.compile("(?!)")
@@ -360,7 +363,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.51"
+ENGINE_REVISION = "2026-12-02.52"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -520,6 +523,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         hard_effect=_effects(neg.get("hard_effect"), "hard_effect"),
         soft_effect=_effects(neg.get("soft_effect"), "soft_effect"),
         conditional_re=words("conditional_markers", mods.get("conditional_markers")),
+        accept_only_condition_re=words("accept_only_conditions", mods.get("accept_only_conditions") or ["(?!)"]),
         threat_re=words("threat_markers", mods.get("threat_markers") or ["(?!)"]),
         precondition_re=words("precondition_markers", mods.get("precondition_markers") or ["(?!)"]),
         hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
@@ -604,6 +608,7 @@ def _grammar(doc: Any) -> Grammar:
         frame_between=re.compile(
             rf"\s*,?\s*(?:[\w-]+\s+){{0,2}}?{alt('document_frames', 'authored_between')}\s+(?:between|by)\s+(?:the\s+)?", re.I),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
+        reservation_followup=re.compile(rf"^[\"'\u201c\u2018\s]*{alt('reservation_followups')}", re.I),
         document_terms=re.compile(rf"(?:\w+\s+)?{alt('documents', 'terms_verbs')}\b", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )

@@ -145,7 +145,10 @@ def _find_cues(rs: RuleSet, rules: list[Rule], s: str, starts: Candidates, lo: i
     for g, m in starts.matches_of(groups, lo, hi):
         found.append(_Cue(m.start(), m.end(), g))
     kept: list[_Cue] = []
-    for c in sorted(found, key=lambda c: (-c.length, c.start)):
+    # on the same words a rule's own cue wins over the shared lexicon's, being the more specific
+    # reading ("a red line" demands in general, but rejects NATO membership)
+    own = {id(g) for r in rules for g in r.cues}
+    for c in sorted(found, key=lambda c: (-c.length, c.start, id(c.group) not in own)):
         if any(c.start < k.end and k.start < c.end for k in kept):
             continue
         kept.append(c)

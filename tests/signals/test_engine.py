@@ -978,3 +978,44 @@ def test_what_conditions_are_for_is_conditional_and_their_items_demanded() -> No
     text = ("Putin stuck fast to red lines as conditions for a meaningful ceasefire, chief among them "
             "the end of all foreign military aid to Ukraine.")
     assert ("russia", "military_aid", "reject") in triples(text)
+
+
+def test_a_reservation_opening_the_next_sentence_hedges_the_acceptance_before_it() -> None:
+    text = '"We are ready for these negotiations," Putin said. "But there are also questions that require special attention."'
+    assert ("russia", "peace_talks", "conditional") in triples(text)
+    # without the reservation the acceptance stands
+    assert ("russia", "peace_talks", "accept") in triples('"We are ready for these negotiations," Putin said.')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ushakov said another meeting between Trump and Putin could happen, but that it required more progress on the deal.",
+        'Putin said he was prepared to hold such a meeting in Moscow, though he noted that he saw "no point" in it.',
+    ],
+)
+def test_a_reservation_after_but_or_though_makes_the_acceptance_conditional(text: str) -> None:
+    assert ("russia", "peace_talks", "conditional") in triples(text)
+
+
+def test_providing_as_a_verb_is_no_condition() -> None:
+    text = "Germany said it is committed to providing Ukraine with more military aid."
+    assert ("europe", "military_aid", "accept") in triples(text)
+    assert ("europe", "military_aid", "accept") not in triples(
+        "Germany said it is ready to send more military aid, provided that Congress acts first.")
+
+
+def test_in_principle_after_a_reject_is_no_hedge() -> None:
+    assert ("russia", "foreign_troops", "reject") in triples(
+        "Zakharova said any foreign intervention in Ukraine was unacceptable in principle.")
+
+
+def test_a_passive_agent_follows_its_cue_closely() -> None:
+    text = ('"A foreign intervention in Ukraine is unacceptable in principle," Zakharova said in reply to European '
+            "Commission President Ursula von der Leyen, who spoke of the plans on Thursday.")
+    assert not any(a == "europe" and t == "foreign_troops" and s == "reject" for a, t, s in triples(text))
+
+
+def test_a_negation_inside_a_demand_makes_it_a_reject() -> None:
+    assert ("europe", "territory", "reject") in triples("Merz insisted that there could be no recognition of Crimea as Russian.")
+    assert ("europe", "territory", "demand") in triples("Merz insisted on the recognition of Crimea as Russian.")
