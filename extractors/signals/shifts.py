@@ -66,6 +66,11 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if block:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue
+            neg = ctx.rs.lexicon.negation_hard.search(s[max(0, start - 25) : start])
+            if neg:
+                # "gave no sign of dropping his insistence", "did not back off": no change
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, f"negated: {neg.group(0).strip()!r}"))
+                continue
             actors, via, atext, drop = _subject(ctx, start, exclude=(hit.start, hit.end))
             if not actors:  # "For the first time, Moscow agreed to ..."
                 actors, via, atext, drop = _subject(ctx, hit.start, exclude=(hit.start, hit.end))

@@ -242,7 +242,7 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
     ("text", "expected"),
     [
         ("Trump backed off from his demand for an immediate ceasefire.", ("united_states", "ceasefire_full", "demand", "conditional")),
-        ("The Kremlin dropped its insistence on Ukraine's neutrality.", ("russia", "neutrality", "demand", "conditional")),
+        ("The Kremlin dropped its insistence on Ukraine's neutrality.", ("russia", "neutrality", "demand", "reject")),
         ("For the first time, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
         ("Kyiv softened its stance on territorial concessions.", ("ukraine", "territory", None, "conditional")),
         ("Washington reversed course and agreed to send Patriot missiles to Ukraine.", ("united_states", "military_aid", None, "accept")),
@@ -1019,3 +1019,37 @@ def test_a_passive_agent_follows_its_cue_closely() -> None:
 def test_a_negation_inside_a_demand_makes_it_a_reject() -> None:
     assert ("europe", "territory", "reject") in triples("Merz insisted that there could be no recognition of Crimea as Russian.")
     assert ("europe", "territory", "demand") in triples("Merz insisted on the recognition of Crimea as Russian.")
+
+
+def _shifts_of(text: str) -> set[tuple[str, str, str | None, str]]:
+    return {(s.actor, s.topic, s.from_stance, s.to_stance) for s in classify(text, ruleset=RS).reported_shifts}
+
+
+def test_dropping_a_demand_for_a_thing_gives_it_up_but_dropping_an_insistence_that_only_loosens_it() -> None:
+    assert ("united_states", "ceasefire_full", "demand", "reject") in _shifts_of("Trump abandoned his demand for a ceasefire in Ukraine.")
+    assert ("russia", "root_causes", "demand", "conditional") in _shifts_of(
+        "Moscow has dropped its insistence that the root causes be settled before a ceasefire.")
+
+
+def test_a_negated_shift_reports_no_change() -> None:
+    text = "Putin accepted a pause in energy strikes but gave no sign of dropping his demand for an end to Western arms deliveries."
+    assert not any(t == "military_aid" for _, t, _, _ in _shifts_of(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "shift"),
+    [
+        ("Russia dropped its preconditions for talks.", ("russia", "peace_talks", "conditional", "accept")),
+        ("Zelensky yielded to pressure from Trump and agreed to hold elections.",
+         ("ukraine", "elections_leadership", "reject", "accept")),
+        ("The last remaining member state said it can now lift its reservation on the 19th sanctions package.",
+         ("europe", "sanctions", "reject", "accept")),
+    ],
+)
+def test_more_reported_shifts(text: str, shift: tuple[str, str, str | None, str]) -> None:
+    assert shift in _shifts_of(text)
+
+
+def test_resumed_as_an_adjective_is_no_shift() -> None:
+    text = "Medinsky is ready to present the memorandum at the second round of resumed talks in Istanbul."
+    assert _shifts_of(text) == set()
