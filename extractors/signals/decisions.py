@@ -104,24 +104,27 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
     """The other party of a proposal: "Putin rejected Trump's proposal for a truce", "the
     U.S.-backed ceasefire", "a ceasefire proposed by Washington" also give the proposer the
     proposal's stance (accept; demand for a demand noun). Word lists: lexicon/grammar.yaml."""
-    if block or hit.term.polarity == "self":
+    if block:
         return None
     g, s = ctx.rs.lexicon.grammar, ctx.sentence.text
     found: tuple[Mention, str, str] | None = None
-    for m in ctx.mentions:
+    # an act's words ("halted strikes") have no possessor; a named act may have an agent
+    # ("the pause on energy strikes proposed by Trump")
+    # an agent named after the words ("a truce - a proposal initiated by Washington") is the
+    # proposer even where a possessor stands before them ("the Kremlin's demands for ...")
+    for pattern, stance in ((g.proposer_after, "accept"), (g.proposer_after_demand, "demand")):
+        am = pattern.match(s, hit.end)
+        if am:
+            m = next((m for m in ctx.mentions if m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
+            if m is not None:
+                found = (m, stance, "agent of the proposal")
+                break
+    for m in ctx.mentions if hit.term.polarity != "self" and found is None else ():
         if m.end <= hit.start and hit.start - m.end <= 90 and not _in_quote(ctx.quotes, m.start):
             if g.proposer_before_demand.fullmatch(s, m.end, hit.start):
                 found = (m, "demand", "proposal's possessor")
             elif g.proposer_before.fullmatch(s, m.end, hit.start):
                 found = (m, "accept", "proposal's possessor")
-    if found is None:
-        for pattern, stance in ((g.proposer_after, "accept"), (g.proposer_after_demand, "demand")):
-            am = pattern.match(s, hit.end)
-            if am:
-                m = next((m for m in ctx.mentions if m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
-                if m is not None:
-                    found = (m, stance, "agent of the proposal")
-                    break
     if found is None:
         return None
     m, stance, via = found

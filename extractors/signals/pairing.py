@@ -63,6 +63,11 @@ def _same_region(ctx: _Ctx, a: int, b: int) -> bool:
     return _in_quote(ctx.quotes, a) == _in_quote(ctx.quotes, max(a, b - 1))
 
 
+# a possessor with its title between an outer verb and a nominal cue: " Ukrainian President
+# Volodymyr Zelenskyy's " (names and titles only, never "a reworked version of Washington's")
+_TITLED_POSSESSOR = re.compile(r"\s*(?:the\s+)?(?:[A-Z][\w.-]*\s+){0,5}[A-Z][\w.-]*'s?\s*")
+
+
 def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue | None, str]:
     """(governing cue, inner nominal cue or None, placement) for one topic mention."""
     s = ctx.sentence.text
@@ -89,7 +94,10 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
             # an outer verb governs a nominal cue ("rejected demands for"), not a verb after "to"
             # ("continues to insist on": the inner verb is the stance)
             # (not across a comma or other topic words: "As a condition for a truce, Russia demands that ...")
-            outer = [c for c in cues if c.end <= cue.start and _tokens(s[c.end : cue.start]) <= 3 and not c.group.deontic
+            # (up to three words, or a possessor with its title: "did not approve Ukrainian
+            # President Volodymyr Zelenskyy's request for")
+            outer = [c for c in cues if c.end <= cue.start and not c.group.deontic
+                     and (_tokens(s[c.end : cue.start]) <= 3 or _TITLED_POSSESSOR.fullmatch(s, c.end, cue.start) is not None)
                      and c.group.placement == "pre" and not _TO_GAP.search(s[c.start : cue.start])
                      and not re.search(r"[,;:]", s[c.end : cue.start]) and not any(c.end <= a and b <= cue.start for a, b in ctx.term_spans)]
             if outer:

@@ -363,7 +363,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.53"
+ENGINE_REVISION = "2026-12-02.54"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -566,7 +566,10 @@ def _grammar(doc: Any) -> Grammar:
 
     def after(verbs: str) -> re.Pattern[str]:
         return re.compile(
-            rf"\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|was|were|is|are|has been|have been|had been|first|as)\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
+            # up to two more words of the noun phrase ("the pause on attacks on energy
+            # infrastructure proposed by"), or an appositive ("a Black Sea truce - a proposal initiated by")
+            rf"(?:\s+[\w-]+){{0,2}}?\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|was|were|is|are|has been|have been|had been|first|as"
+            rf"|(?:an?|the)\s+(?:[\w-]+\s+)?(?:proposal|plan|idea|initiative|offer|move|step|arrangement|deal))\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
             re.I,
         )
 

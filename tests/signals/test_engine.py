@@ -1053,3 +1053,30 @@ def test_more_reported_shifts(text: str, shift: tuple[str, str, str | None, str]
 def test_resumed_as_an_adjective_is_no_shift() -> None:
     text = "Medinsky is ready to present the memorandum at the second round of resumed talks in Istanbul."
     assert _shifts_of(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        # the agent of a named act, after more words of its noun phrase or an appositive
+        ("Kyiv was accused of violating the mutual pause on attacks on energy infrastructure proposed by Trump.",
+         ("united_states", "ceasefire_partial", "accept")),
+        ("The Kremlin set out demands for a Black Sea ceasefire - a proposal initiated by Washington.",
+         ("united_states", "ceasefire_partial", "accept")),
+        # an outer verb governs a request across its possessor's name and title
+        ("Trump did not approve Ukrainian President Volodymyr Zelenskyy's request for long-range Tomahawk missiles.",
+         ("united_states", "military_aid", "reject")),
+        # a warning of what an act would bring rejects the act
+        ("Russia's Medvedev says supplying US Tomahawks to Ukraine could end badly for all.", ("russia", "military_aid", "reject")),
+        # the price of peace is a demand
+        ("The Kremlin said Ukraine would need to withdraw its forces from the Donbas if it wanted peace.", ("russia", "territory", "demand")),
+        ("European leaders welcomed Trump's diplomatic push.", ("europe", "peace_talks", "accept")),
+    ],
+)
+def test_readings_from_the_r10_r11_articles(text: str, triple: tuple[str, str, str]) -> None:
+    assert triple in triples(text)
+
+
+def test_an_outer_verb_does_not_reach_across_a_longer_noun_phrase() -> None:
+    text = "European powers have put forward a reworked version of Washington's proposed Ukraine peace plan."
+    assert ("united_states", "peace_talks", "accept") in triples(text)
