@@ -136,6 +136,8 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
                 starts = Candidates(sent.text, rs.prefix_table)
                 verbs = [m.span() for m in starts.matches(rs.lexicon, rs.lexicon.reporting_re)]
             speaker, speaker_text, speaker_kind = _speaker(rs, sent.text, sm, quotes, state, verbs)
+            if speaker is None and speaker_text is None and ends_in_quote and quotes:
+                speaker, speaker_text, speaker_kind = _speaker_after_quote(rs, sentences, sent.index, mentions, reports, state)
         else:
             starts, speaker, speaker_text, speaker_kind = None, None, None, None
         # a quote nobody is said to speak is part of the narrative ('agreed only to being "prepared to ..."')
@@ -164,10 +166,26 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
                 prev_hit = None
         if trace:
             # a sentence read through a back reference ("rejected the proposal") is shown too
-            traces.append(SentenceTrace(sent.index, sent.text, bool(hits) or bool(decisions), _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
+            traces.append(SentenceTrace(sent.index, sent.text, bool(hits) or bool(decisions) or note is not None, _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
     positions = _aggregate(evidence)
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
+
+
+def _speaker_after_quote(rs: RuleSet, sentences: list, index: int, mentions: dict, reports: dict, state: _State) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+    """'"We are ready for these negotiations. But there are questions," noted Putin.': a quote
+    that runs on past its sentence is said by whoever the sentence that closes it names."""
+    for nxt in sentences[index + 1 : index + 4]:
+        quotes, still_open = _quote_spans(nxt.text, True)
+        if still_open and quotes and quotes[0] == (0, len(nxt.text)):
+            continue  # the quote runs on through this sentence too
+        if rs.lexicon.reporting_words is not None:
+            verbs = reports.get(nxt.index, [])
+        else:
+            verbs = [m.span() for m in Candidates(nxt.text, rs.prefix_table).matches(rs.lexicon, rs.lexicon.reporting_re)]
+        actors, text, kind = _speaker(rs, nxt.text, mentions[nxt.index], quotes, state, verbs)
+        return (actors, f"{text} (after the quote)", kind) if actors else (None, None, None)
+    return None, None, None
 
 
 def _hedge_previous(evidence: list[_Evidence], index: int) -> str | None:

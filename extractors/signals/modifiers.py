@@ -9,6 +9,7 @@ import re
 from extractors.signals.base import INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
+_RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,;]*,", re.I)
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 # "will not cede land or (formally) recognise ...": a negation spans verbs joined by "or"/"nor"
 _OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:\w+\s+)?$", re.I | re.S)
@@ -22,7 +23,10 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     lex, s = ctx.rs.lexicon, ctx.sentence.text
     mods: list[str] = []
     before = s[max(0, cue.start - 60) : cue.start]
-    hyp = lex.hypothetical_cue_re.search(before)
+    # "whether Putin, whose forces have been grinding forward, is prepared to": the
+    # supposition governs its clause across a relative clause inside it
+    hyp = lex.hypothetical_cue_re.search(before) or lex.hypothetical_cue_re.search(
+        _RELATIVE_ASIDE.sub(" ", s[max(0, cue.start - 200) : cue.start])[-60:])
     joined = _OR_BEFORE_CUE.match(before)
     before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:

@@ -1080,3 +1080,15 @@ def test_readings_from_the_r10_r11_articles(text: str, triple: tuple[str, str, s
 def test_an_outer_verb_does_not_reach_across_a_longer_noun_phrase() -> None:
     text = "European powers have put forward a reworked version of Washington's proposed Ukraine peace plan."
     assert ("united_states", "peace_talks", "accept") in triples(text)
+
+
+def test_a_quote_running_on_past_its_sentence_is_said_by_whoever_closes_it() -> None:
+    text = ('"We have always said it, and I repeat it once again: we are ready for these negotiations. '
+            'We want a lasting settlement," noted Putin.')
+    assert ("russia", "peace_talks", "accept") in triples(text)
+
+
+def test_whether_governs_its_clause_across_a_relative_clause() -> None:
+    text = ("It remains to be seen whether Putin, whose forces have been slowly grinding forward in eastern Ukraine, "
+            "is prepared to sit down with Zelenskyy.")
+    assert triples(text) == set()
