@@ -21,7 +21,11 @@ _TOKEN = re.compile(r"[\w'-]+")
 # it are not the subject of the main clause's verb
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b[^,;]*,")
 
-_RELATIVE_GAP = re.compile(r"\s*(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
+# between topic words and the holder of a relative clause: "the truce (that|, which) Kyiv
+# accepted", and through an appositive noun: "a land swap - an idea Kyiv and its allies reject"
+_RELATIVE_GAP = re.compile(
+    r"\s*(?:(?:(?:[\w'.]+ ){0,3}[\w'.]+\s*)?[,-]+\s*(?:an?|the)\s+(?:[\w-]+\s+)?(?:idea|proposal|plan|step|move|offer|demand|concession|option|notion|scenario)\s+)?"
+    r"(?:,\s*(?:which|who|whom)|that|which|who|whom)?\s*(?:the\s+)?", re.I)
 
 _THE = re.compile(r"(?:the\s+)?", re.I)
 

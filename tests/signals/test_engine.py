@@ -1092,3 +1092,8 @@ def test_whether_governs_its_clause_across_a_relative_clause() -> None:
     text = ("It remains to be seen whether Putin, whose forces have been slowly grinding forward in eastern Ukraine, "
             "is prepared to sit down with Zelenskyy.")
     assert triples(text) == set()
+
+
+def test_an_appositive_noun_carries_a_relative_clause_to_the_topic_words() -> None:
+    text = "Papers show Washington proposing legal recognition of Crimea as Russian territory - an idea Kyiv and its European allies reject."
+    assert {("ukraine", "territory", "reject"), ("europe", "territory", "reject"), ("united_states", "territory", "accept")} <= triples(text)
