@@ -1097,3 +1097,27 @@ def test_whether_governs_its_clause_across_a_relative_clause() -> None:
 def test_an_appositive_noun_carries_a_relative_clause_to_the_topic_words() -> None:
     text = "Papers show Washington proposing legal recognition of Crimea as Russian territory - an idea Kyiv and its European allies reject."
     assert {("ukraine", "territory", "reject"), ("europe", "territory", "reject"), ("united_states", "territory", "accept")} <= triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ('"There will be a reassurance force operating in Ukraine," Macron said.', ("europe", "foreign_troops", "accept")),
+        ("Moscow brushes off Trump claim that Ukraine can win back territory.", ("russia", "territory", "accept")),
+        ("Ukraine has long agreed up front to an immediate end to fighting.", ("ukraine", "ceasefire_full", "accept")),
+        ("Some 26 countries pledged to send troops to Ukraine to guarantee its post-war security.", ("europe", "security_guarantees", "accept")),
+        ("Trump suggested Ukraine might have to give up some land, saying there would be some swapping of territories.",
+         ("united_states", "territory", "accept")),
+    ],
+)
+def test_more_cues_from_real_reporting(text: str, triple: tuple[str, str, str]) -> None:
+    assert triple in triples(text)
+
+
+def test_there_will_be_no_is_no_acceptance() -> None:
+    assert not any(s == "accept" for _, _, s in triples("Peskov said there will be no ceasefire until Kyiv withdraws."))
+
+
+def test_a_participle_clause_without_its_own_subject_belongs_to_the_main_clause_subject() -> None:
+    text = "Trump suggested Ukraine might have to give up some land, saying there would be some swapping of territories."
+    assert ("ukraine", "territory", "accept") not in triples(text)
