@@ -102,7 +102,7 @@ class Hysteresis(_Strict):
     neither moves the stance nor confirms a pending one.
     """
 
-    min_confidence: float = Field(default=0.8, ge=0, le=1)
+    min_confidence: float = Field(default=0.86, ge=0, le=1)
     candidate_min_confidence: float = Field(default=0.45, ge=0, le=1)
     confirm_sources: int = Field(default=2, ge=1, le=50)
     window_hours: float = Field(default=24.0, gt=0)

@@ -586,7 +586,7 @@ def test_the_subject_of_a_clause_naming_talks_with_no_cue_takes_part_weakly() ->
     one = classify("Witkoff travelled to Moscow for talks with Putin on Thursday.", ruleset=RS)
     assert {(p.actor, p.topic, p.stance) for p in one.positions} == {("united_states", "peace_talks", "accept")}
     # weaker than any cue, and three mentions weigh no more than one: a mention alone never
-    # reaches the alert hysteresis (alerts.hysteresis.min_confidence, 0.8)
+    # reaches the alert hysteresis (alerts.hysteresis.min_confidence, 0.86)
     three = classify(
         "Witkoff travelled to Moscow for talks with Putin on Thursday. Witkoff went back to Moscow "
         "for a second round of talks. Witkoff was in Moscow again for talks.", ruleset=RS)

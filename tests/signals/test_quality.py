@@ -134,3 +134,16 @@ def test_every_topic_word_match_carries_one_of_its_rule_s_keywords() -> None:
             if i not in fired and (m := next((t.regex.search(sentence) for t in rule.terms if t.regex.search(sentence)), None)):
                 missing.append(f"{rule.id}: {m.group(0)!r} in {sentence[:80]!r}")
     assert not missing, "\n".join(missing)
+
+
+# alert grounding on the held-out set replayed through the pipeline (redline.grounding):
+# 6 of 7 at this writing (0.86); at least this many alerts, so silence cannot pass
+GROUNDING_FLOOR, GROUNDING_MIN_ALERTS = 0.75, 5
+
+
+def test_alerts_replayed_from_the_held_out_set_are_true_to_their_articles() -> None:
+    from redline.grounding import replay
+
+    result = replay()
+    assert result.alerts >= GROUNDING_MIN_ALERTS, result.line()
+    assert result.share >= GROUNDING_FLOOR, result.line()
