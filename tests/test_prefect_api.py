@@ -1,7 +1,7 @@
-"""Issue 10.3: which Prefect API `redline run` uses. A real `redline serve` keeps a Prefect
-server and a marker that `redline run` finds and uses (the flow run is in that server's
-API); a stale or foreign marker is never trusted; with no server, `redline run` starts
-Prefect's temporary server and says how long it took."""
+"""Issue 10.3: which Prefect API `redline run` uses. A stale or foreign marker is never
+trusted; with no server, `redline run` starts Prefect's temporary server and says how long
+it took. (That `redline run` uses the server of a running `redline serve` is checked in
+tests/test_serve.py, beside the one real serve it needs.)"""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from redline.prefect_api import MARKER_NAME, api_for_schedules, served_api, sett
 from tests.alerts.support import free_port
 from tests.support.content import Item, rss
 from tests.support.db import query
-from tests.support.proc import killed_on_exit, redline, spawn
+from tests.support.proc import redline, spawn
 from tests.support.site import Site
 
 
@@ -82,32 +82,6 @@ def test_prefect_settings_files_that_may_name_an_api_are_noticed(monkeypatch: py
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "profiles.toml").write_text('[profiles.desk]\nPREFECT_API_URL = "http://127.0.0.1:4200/api"\n')
     assert settings_may_name_an_api()
-
-
-@pytest.mark.slow
-def test_run_uses_the_server_of_a_running_serve(site: Site, make_config, tmp_path: Path) -> None:
-    feed = site.add("/rss", body=rss([Item("Talks", site.url("/news/1"), guid="1")]))
-    path, cfg = make_config([{"name": "Wire", "url": feed}])
-    port, log = free_port(), tmp_path / "serve.log"
-    marker = cfg.warehouse.parent / "prefect" / MARKER_NAME
-    with killed_on_exit(spawn("serve", "--interval", "3600", "--port", str(port), config=path, log=log,
-                              PREFECT_API_URL=None)) as proc:
-        deadline = time.monotonic() + 300
-        while "serving every" not in log.read_text(errors="replace"):
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.5)
-        assert json.loads(marker.read_text())["pid"] == proc.pid
-
-        res = redline("run", config=path, PREFECT_API_URL=None)
-        assert res.returncode == 0, res.stderr[-3000:]
-        assert f"redline run: using the Prefect server of redline serve at http://127.0.0.1:{port}/api" in res.stderr
-        assert "temporary server" not in res.stderr
-        flow_run = httpx.get(f"http://127.0.0.1:{port}/api/flow_runs/{_latest_flow_run(cfg)}", timeout=30)
-        assert flow_run.status_code == 200 and flow_run.json()["state_type"] == "COMPLETED"
-
-        os.kill(proc.pid, signal.SIGTERM)
-        assert proc.wait(150) == 0
-    assert not marker.exists()  # serve removed it on its way out
 
 
 @pytest.mark.slow

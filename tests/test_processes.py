@@ -1,5 +1,6 @@
-"""Real `redline` processes: a kill in the middle of a run, SQL while `serve` writes,
-and prefect.yaml accepted by a real Prefect server."""
+"""Real `redline` processes: a kill in the middle of a run, and prefect.yaml accepted by a
+real Prefect server (the session's test server: registering deployments needs no scheduler).
+SQL while `serve` writes is checked in tests/test_serve.py, beside the one real serve."""
 
 from __future__ import annotations
 
@@ -9,49 +10,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from redline.prefect_api import api_for_schedules
-from tests.alerts.support import free_port
-from tests.support.content import Item, article_page, load_seed, recent, rss, seed_stems
+from tests.support.content import distinct_pages, rss
 from tests.support.db import query
 from tests.support.proc import redline, spawn
-from tests.support.site import Route, Site
+from tests.support.site import Site
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real `prefect server start` (schedules need one; the test harness runs none)."""
-    harness_url = os.environ.pop("PREFECT_API_URL", None)  # else api_for_schedules would reuse it
-    try:
-        with api_for_schedules(tmp_path_factory.mktemp("prefect-home"), port=free_port()) as url:
-            if harness_url:
-                os.environ["PREFECT_API_URL"] = harness_url
-            yield url
-    finally:
-        if harness_url:
-            os.environ["PREFECT_API_URL"] = harness_url
-
-
-def _pages(site: Site, n: int, *, delay: float, tag: str) -> list[Item]:
-    stems = seed_stems()
-    items = []
-    for i in range(n):
-        seed = load_seed(stems[i % len(stems)])
-        body = article_page(seed).replace(b"<h1 class=\"headline\">", f"<h1 class=\"headline\">{tag}{i} ".encode())
-        # make every page's text distinct so each is its own story
-        body = body.replace(b"<div class=\"article-body\">", f"<div class=\"article-body\"><p>Dispatch {tag}-{i}: {' '.join(f'w{tag}{i}x{k}' for k in range(60))}</p>".encode())
-        link = site.add(f"/news/{tag}{i}", Route(body=body, delay_s=delay))
-        items.append(Item(f"{tag} {i}", link, guid=f"{tag}-{i}", summary="s", published=recent()))
-    return items
-
 
 
 def _wait(pred, timeout: float, what: str) -> None:
@@ -60,30 +30,6 @@ def _wait(pred, timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.1)
-
-
-def test_kill_mid_run_then_rerun_completes_without_duplicates(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
-    n = 40
-    items = _pages(site, n, delay=0.3, tag="k")
-    feed = site.add("/rss", body=rss(items))
-    path, cfg = make_config([{"name": "Wire", "url": feed}], extract={"batch_size": 4}, fetch={"concurrency": 2})
-    committed = _run_killed_after_first_commit(path, cfg, tmp_path)
-    fetched_before = sum(len(site.hits(f"/news/k{i}")) for i in range(n))
-    assert fetched_before < n, "the run finished before it could be killed"
-    committed = _committed_urls(cfg.warehouse) or committed
-
-    done = redline("run", config=path)
-    assert done.returncode == 0, done.stderr
-    assert query(cfg, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(n, n)]
-    with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM core.entries WHERE state <> 'done'").fetchone() == (0,)
-    statuses = [s for (s,) in query(cfg, "SELECT status FROM runs ORDER BY started_at")]
-    assert statuses == ["interrupted", "completed"]
-    # committed batches were not fetched again; what is fetched again is what was in flight or
-    # in an open batch when the kill came (how much depends on the host's load), never all of it
-    assert all(len(site.hits(u.split(site.base, 1)[-1])) == 1 for u in committed)
-    refetched = sum(len(site.hits(f"/news/k{i}")) for i in range(n)) - n
-    assert refetched < fetched_before
 
 
 def _committed_urls(db: Path) -> set[str] | None:
@@ -113,11 +59,13 @@ def _run_killed_after_first_commit(path: Path, cfg, tmp_path: Path) -> set[str]:
     return committed
 
 
-def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
+def test_kill_mid_run_keeps_what_was_committed_and_the_rerun_completes_without_duplicates(
+        prefect_api: str, site: Site, make_config, tmp_path: Path) -> None:
     """Issue 10.4: with the defaults (a commit every 50 articles or 10 s), a run killed with
-    SIGKILL keeps what it committed; the next run fetches none of it again and loses nothing."""
+    SIGKILL keeps what it committed; the next run fetches none of it again, loses nothing and
+    stores nothing twice."""
     n = 90
-    items = _pages(site, n, delay=0.2, tag="p")
+    items = distinct_pages(site, n, delay=0.2, tag="p")
     feed = site.add("/rss", body=rss(items))
     path, cfg = make_config([{"name": "Wire", "url": feed}], fetch={"concurrency": 2})
     assert (cfg.extract.batch_size, cfg.extract.commit_interval_s) == (50, 10.0)
@@ -139,6 +87,12 @@ def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: 
     assert refetched == [], "pages committed before the kill were fetched again"
     assert all(len(site.hits(p)) >= 1 for p in pages)
     assert query(cfg, "SELECT count(*), count(DISTINCT article_id), count(DISTINCT url) FROM articles") == [(n, n, n)]
+    with duckdb.connect(str(cfg.read_copy), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.entries WHERE state <> 'done'").fetchone() == (0,)
+    # what is fetched again is what was in flight or read but not yet committed when the kill
+    # came (how much depends on the host's load), never all of it
+    fetched_again = sum(len(site.hits(p)) for p in pages) - n
+    assert fetched_again < sum(hits_before.values())
     assert query(cfg, "SELECT count(*) FROM articles a WHERE NOT EXISTS "
                       "(SELECT 1 FROM core.classifications c WHERE c.article_id = a.article_id)") == [(0,)]
     # what the killed run stored is still there, unchanged
@@ -148,44 +102,8 @@ def test_progress_survives_a_kill_with_the_default_commit_settings(prefect_api: 
     assert statuses == ["interrupted", "completed"]
 
 
-def test_sql_from_other_processes_while_serve_writes(prefect_server: str, site: Site, make_config, tmp_path: Path) -> None:
-    counter = {"n": 0}
-    batches = [_pages(site, 6, delay=0.3, tag=f"s{b}x") for b in range(8)]
-
-    def growing_feed() -> Route:
-        counter["n"] = min(counter["n"] + 1, len(batches))
-        return Route(body=rss([it for b in batches[: counter["n"]] for it in b]), conditional=False)
-
-    site.add("/rss", growing_feed)
-    path, cfg = make_config([{"name": "Wire", "url": site.url("/rss")}], fetch={"concurrency": 1}, extract={"batch_size": 2})
-    serve = spawn("serve", "--interval", "4", config=path, log=tmp_path / "serve.log", PREFECT_API_URL=prefect_server)
-    try:
-        _wait(lambda: cfg.read_copy.exists(), 150, "the first run's read copy")
-        results, counts = [], []
-        deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and len(set(counts)) < 3:
-            res = redline("sql", "--format", "csv", "SELECT count(*) AS n FROM articles", config=path, timeout=60)
-            results.append(res)
-            if res.returncode == 0:
-                counts.append(int(res.stdout.split()[1]))
-            with duckdb.connect(str(cfg.read_copy), read_only=True) as con:  # as `duckdb -readonly` would
-                con.execute("SELECT count(*) FROM positions").fetchone()
-        assert all(r.returncode == 0 for r in results), [r.stderr for r in results if r.returncode]
-        assert len(set(counts)) >= 3, f"runs did not progress while querying: {counts}"
-    finally:
-        os.killpg(serve.pid, signal.SIGINT)
-        try:
-            serve.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(serve.pid, signal.SIGKILL)
-            serve.wait()
-    statuses = {s for (s,) in query(cfg, "SELECT status FROM runs")}
-    assert statuses <= {"completed", "running", "interrupted"} and "failed" not in statuses
-    assert "completed" in statuses
-
-
-def test_prefect_yaml_deploys_against_a_local_server(prefect_server: str, tmp_path: Path) -> None:
-    env = {**os.environ, "PREFECT_API_URL": prefect_server, "REDLINE_HOME": str(ROOT)}
+def test_prefect_yaml_deploys_against_a_local_server(prefect_api: str, tmp_path: Path) -> None:
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "REDLINE_HOME": str(ROOT)}
     prefect = [sys.executable, "-m", "prefect"]
     subprocess.run([*prefect, "work-pool", "create", "redline-process", "--type", "process"], env=env,
                    capture_output=True, timeout=120, check=False)

@@ -7,7 +7,11 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape as xml_escape
+
+if TYPE_CHECKING:
+    from tests.support.site import Site
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -125,3 +129,20 @@ def atom(items: list[Item], *, title: str = "Test Atom feed") -> bytes:
 
 def recent(hours: float = 1.0) -> datetime:
     return datetime.now(UTC) - timedelta(hours=hours)
+
+
+def distinct_pages(site: Site, n: int, *, delay: float, tag: str) -> list[Item]:
+    """Serve `n` article pages from the seeds at /news/{tag}{i}, each answering after `delay` s,
+    with a headline and a paragraph of its own so each is its own story; their feed items."""
+    from tests.support.site import Route
+
+    stems = seed_stems()
+    items = []
+    for i in range(n):
+        body = article_page(load_seed(stems[i % len(stems)]))
+        body = body.replace(b"<h1 class=\"headline\">", f"<h1 class=\"headline\">{tag}{i} ".encode())
+        body = body.replace(b"<div class=\"article-body\">", f"<div class=\"article-body\"><p>Dispatch {tag}-{i}: "
+                            f"{' '.join(f'w{tag}{i}x{k}' for k in range(60))}</p>".encode())
+        link = site.add(f"/news/{tag}{i}", Route(body=body, delay_s=delay))
+        items.append(Item(f"{tag} {i}", link, guid=f"{tag}-{i}", summary="s", published=recent()))
+    return items
