@@ -757,10 +757,11 @@ def test_a_document_drafted_by_an_actor_speaks_for_it_later() -> None:
 
 def test_a_relative_clause_after_uncued_topic_words_gives_every_holder_of_its_list() -> None:
     text = "Moscow ignored a ceasefire that Ukraine, its European allies and Washington have all urged Russia to accept."
+    # (ignoring it is Moscow's own stalling: conditional)
     assert triples(text) == {("ukraine", "ceasefire_full", "accept"), ("europe", "ceasefire_full", "accept"),
-                             ("united_states", "ceasefire_full", "accept")}
+                             ("united_states", "ceasefire_full", "accept"), ("russia", "ceasefire_full", "conditional")}
     assert triples("Moscow ignored a ceasefire that Ukraine and Washington have accepted.") == {
-        ("ukraine", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept")}
+        ("ukraine", "ceasefire_full", "accept"), ("united_states", "ceasefire_full", "accept"), ("russia", "ceasefire_full", "conditional")}
 
 
 def test_a_list_of_demands_after_a_dash_or_including_is_the_owner_s() -> None:
@@ -1121,3 +1122,20 @@ def test_there_will_be_no_is_no_acceptance() -> None:
 def test_a_participle_clause_without_its_own_subject_belongs_to_the_main_clause_subject() -> None:
     text = "Trump suggested Ukraine might have to give up some land, saying there would be some swapping of territories."
     assert ("ukraine", "territory", "accept") not in triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "triple"),
+    [
+        ("Moscow has consistently rejected a 30-day halt in fighting.", ("russia", "ceasefire_full", "reject")),
+        ("Putin defied Western pressure for a full 30-day truce.", ("russia", "ceasefire_full", "reject")),
+        ("Rubio said Washington sees potential in Ukraine's proposal for an energy truce.", ("united_states", "ceasefire_partial", "accept")),
+        ('Leavitt said new sanctions on Russia were "appropriate and necessary".', ("united_states", "sanctions", "accept")),
+        ("Hegseth said the United States does not see NATO membership for Ukraine as part of a solution.",
+         ("united_states", "nato_membership", "reject")),
+        ("Kyiv offered a prisoner swap, a proposal Moscow has ignored.", ("russia", "prisoner_exchange", "conditional")),
+        ("Sibiga said NATO membership remains firmly on the table.", ("ukraine", "nato_membership", "accept")),
+    ],
+)
+def test_cues_from_the_r13_articles(text: str, triple: tuple[str, str, str]) -> None:
+    assert triple in triples(text)
