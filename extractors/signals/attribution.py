@@ -39,6 +39,9 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
+_PARTICIPLE_ASIDE = re.compile(
+    r",\s*(?:\w+ly\s+)?(?:drafted|drawn up|written|prepared|brokered|presented|unveiled|negotiated|hammered out|"
+    r"put forward|published|leaked|circulated|released|delivered|sent|seen|dubbed|described|launched)\b[^,;]*,", re.I)
 _PARTICIPLE = re.compile(r",\s*(?:saying|adding|noting|insisting|arguing|warning|stressing|explaining|suggesting|claiming|declaring|calling|describing)\b", re.I)
 _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
 _ALONG_WITH = re.compile(r"\b(?:along|together) with\s+(?:the\s+)?$", re.I)
@@ -218,6 +221,9 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         if ante:
             return _coordinated(s, ctx.mentions, ante[-1]), "relative clause", ante[-1].text, None
     relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
+    # "Washington's first proposal, drafted without involving European allies, had suggested":
+    # a participle aside between commas holds no subject of the main clause
+    relative += [r.span() for r in _PARTICIPLE_ASIDE.finditer(s, lo, pos) if r.end() <= pos]
     # "Trump suggested Ukraine might give up land, saying there would be swapping": a
     # participle clause with no subject of its own is said by the main clause's subject
     part = max(_PARTICIPLE.finditer(s, lo, pos), key=lambda p: p.start(), default=None)

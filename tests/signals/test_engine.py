@@ -1139,3 +1139,11 @@ def test_a_participle_clause_without_its_own_subject_belongs_to_the_main_clause_
 )
 def test_cues_from_the_r13_articles(text: str, triple: tuple[str, str, str]) -> None:
     assert triple in triples(text)
+
+
+def test_a_participle_aside_holds_no_subject_of_the_main_clause() -> None:
+    text = ("Washington's first proposal, drafted without involving European allies, had suggested Kyiv withdraw "
+            "from the Donetsk region.")
+    found = triples(text)
+    assert ("united_states", "territory", "accept") in found
+    assert ("europe", "territory", "accept") not in found
