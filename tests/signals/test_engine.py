@@ -1147,3 +1147,9 @@ def test_a_participle_aside_holds_no_subject_of_the_main_clause() -> None:
     found = triples(text)
     assert ("united_states", "territory", "accept") in found
     assert ("europe", "territory", "accept") not in found
+
+
+@pytest.mark.parametrize("text", ["Macron said it was far too early to consider lifting the sanctions imposed on Moscow.",
+                                  "Kallas said now is not the time to lift sanctions."])
+def test_too_early_to_lift_sanctions_keeps_them(text: str) -> None:
+    assert ("europe", "sanctions", "accept") in triples(text)
