@@ -1153,3 +1153,9 @@ def test_a_participle_aside_holds_no_subject_of_the_main_clause() -> None:
                                   "Kallas said now is not the time to lift sanctions."])
 def test_too_early_to_lift_sanctions_keeps_them(text: str) -> None:
     assert ("europe", "sanctions", "accept") in triples(text)
+
+
+def test_work_under_way_on_a_package_accepts_it() -> None:
+    text = "Kallas emphasized that work is underway on the 17th package of sanctions against Russia."
+    assert ("europe", "sanctions", "accept") in triples(text)
+    assert classify(text, ruleset=RS).positions[0].confidence > 0.6  # a cue, not a bare mention
