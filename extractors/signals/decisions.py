@@ -108,10 +108,9 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
         return None
     g, s = ctx.rs.lexicon.grammar, ctx.sentence.text
     found: tuple[Mention, str, str] | None = None
-    # an act's words ("halted strikes") have no possessor; a named act may have an agent
-    # ("the pause on energy strikes proposed by Trump")
-    # an agent named after the words ("a truce - a proposal initiated by Washington") is the
-    # proposer even where a possessor stands before them ("the Kremlin's demands for ...")
+    # an agent named after the words ("a truce - a proposal initiated by Washington", "the
+    # pause on energy strikes proposed by Trump") is the proposer, even where a possessor
+    # stands before them ("the Kremlin's demands for ...")
     for pattern, stance in ((g.proposer_after, "accept"), (g.proposer_after_demand, "demand")):
         am = pattern.match(s, hit.end)
         if am:
@@ -119,6 +118,7 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
             if m is not None:
                 found = (m, stance, "agent of the proposal")
                 break
+    # else a possessor ("Trump's proposal for"); an act's words ("halted strikes") have none
     for m in ctx.mentions if hit.term.polarity != "self" and found is None else ():
         if m.end <= hit.start and hit.start - m.end <= 90 and not _in_quote(ctx.quotes, m.start):
             if g.proposer_before_demand.fullmatch(s, m.end, hit.start):

@@ -47,7 +47,7 @@ from extractors.signals.decisions import (
 from extractors.signals.matcher import Candidates
 from extractors.signals.model import Classification, ReportedShift
 from extractors.signals.render import render
-from extractors.signals.rules import Rule, RuleSet
+from extractors.signals.rules import Mention, Rule, RuleSet
 from extractors.signals.rules import load_ruleset as _load_ruleset
 from extractors.signals.scanning import (
     _find_cues,
@@ -60,6 +60,7 @@ from extractors.signals.scanning import (
 from extractors.signals.shifts import _background_shifts, _not_anymore_shifts, _shift_spans, _shifts
 from extractors.signals.text import (
     MAX_CHARS,
+    Sentence,
     language_problem,
     lower_aligned,
     normalise,
@@ -172,7 +173,10 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
 
 
-def _speaker_after_quote(rs: RuleSet, sentences: list, index: int, mentions: dict, reports: dict, state: _State) -> tuple[tuple[str, ...] | None, str | None, str | None]:
+def _speaker_after_quote(
+    rs: RuleSet, sentences: list[Sentence], index: int, mentions: dict[int, list[Mention]],
+    reports: dict[int, list[tuple[int, int]]], state: _State,
+) -> tuple[tuple[str, ...] | None, str | None, str | None]:
     """'"We are ready for these negotiations. But there are questions," noted Putin.': a quote
     that runs on past its sentence is said by whoever the sentence that closes it names."""
     for nxt in sentences[index + 1 : index + 4]:

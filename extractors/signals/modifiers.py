@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.signals.base import INVERT, _Ctx, _Cue
+from extractors.signals.base import _RELATIVE_CLAUSE, INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
-_RELATIVE_ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,;]*,", re.I)
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 # "will not cede land or (formally) recognise ...": a negation spans verbs joined by "or"/"nor"
 _OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:\w+\s+)?$", re.I | re.S)
@@ -26,7 +25,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     # "whether Putin, whose forces have been grinding forward, is prepared to": the
     # supposition governs its clause across a relative clause inside it
     hyp = lex.hypothetical_cue_re.search(before) or lex.hypothetical_cue_re.search(
-        _RELATIVE_ASIDE.sub(" ", s[max(0, cue.start - 200) : cue.start])[-60:])
+        _RELATIVE_CLAUSE.sub(" ", s[max(0, cue.start - 200) : cue.start])[-60:])
     joined = _OR_BEFORE_CUE.match(before)
     before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:
