@@ -29,8 +29,10 @@ SHIFT_BACKGROUND_NOW = "shift-background-now"
 SHIFT_NOT_ANYMORE = "shift-not-anymore"
 # "not interested in talking anymore", "will not fund it any longer": a negated stance that
 # says it held before
-_ANYMORE = re.compile(r"\b(?:anymore|any more|any longer)\b", re.I)
+# ("any more territory" is a quantity, not a change: "any more" only before punctuation or the end)
+_ANYMORE = re.compile(r"\b(?:anymore|any longer)\b|\bany more\b(?=\s*(?:[.,;:!?\"]|$))", re.I)
 
+_SINCE = re.compile(r"\bsince\s+(?:[\w.'-]+\s+){0,5}$", re.I)
 _NOW = re.compile(r"\bnow\b", re.I)
 
 
@@ -66,10 +68,11 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if block:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue
-            neg = ctx.rs.lexicon.negation_hard.search(s[max(0, start - 25) : start])
+            neg = ctx.rs.lexicon.negation_hard.search(s[max(0, start - 25) : start]) or _SINCE.search(s, max(0, start - 50), start)
             if neg:
-                # "gave no sign of dropping his insistence", "did not back off": no change
-                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, f"negated: {neg.group(0).strip()!r}"))
+                # "gave no sign of dropping his insistence", "did not back off": no change; "since
+                # Biden suspended diplomatic contacts": a time reference, not news
+                traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, f"negated or background: {neg.group(0).strip()!r}"))
                 continue
             actors, via, atext, drop = _subject(ctx, start, exclude=(hit.start, hit.end))
             if not actors:  # "For the first time, Moscow agreed to ..."

@@ -1159,3 +1159,17 @@ def test_work_under_way_on_a_package_accepts_it() -> None:
     text = "Kallas emphasized that work is underway on the 17th package of sanctions against Russia."
     assert ("europe", "sanctions", "accept") in triples(text)
     assert classify(text, ruleset=RS).positions[0].confidence > 0.6  # a cue, not a bare mention
+
+
+def test_an_earlier_refusal_in_the_simple_past_with_a_time_word() -> None:
+    text = ("Zelensky, who previously ruled out holding elections under martial law, said on Wednesday that he is "
+            "ready to call an election if allies guarantee security.")
+    assert ("ukraine", "elections_leadership", "reject", "conditional") in _shifts_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ukrainian officials have made it clear they won't surrender any more territory in Zaporizhzhia.",
+    "He is the first Russian official to visit the US since Biden suspended diplomatic contacts three years ago.",
+])
+def test_no_shift_in_a_quantity_or_a_time_reference(text: str) -> None:
+    assert _shifts_of(text) == set()
