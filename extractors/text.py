@@ -17,6 +17,7 @@ import multiprocessing as mp
 import os
 import queue
 import re
+import sys
 import threading
 import time
 import unicodedata
@@ -227,6 +228,30 @@ def _worker(conn: Connection, max_bytes: int) -> None:
 _PRELOAD = ["extractors.text", "trafilatura", "extractors.warm"]
 
 
+_main_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """While a worker (or the fork server) starts: multiprocessing has every new process import
+    the parent's __main__ (the `redline` script, hence the CLI and through it DuckDB, pyarrow,
+    Prefect..., or a benchmark script): 50-60 MB more per worker and seconds of start-up, for
+    nothing, since a worker runs only this module's code. Hidden, it is not passed on."""
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    with _main_lock:
+        saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__spec__", "__file__") if k in main.__dict__}
+        main.__dict__["__spec__"] = None
+        main.__dict__.pop("__file__", None)
+        try:
+            yield
+        finally:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
 class ExtractionPool:
     """`workers` processes running jobs (run_job), each job limited to `time_limit_s`.
 
@@ -254,7 +279,12 @@ class ExtractionPool:
         from multiprocessing import forkserver
 
         mp.get_context("forkserver").set_forkserver_preload(_PRELOAD)
-        threading.Thread(target=forkserver.ensure_running, daemon=True, name="forkserver-start").start()
+
+        def start() -> None:
+            with _main_module_hidden():
+                forkserver.ensure_running()
+
+        threading.Thread(target=start, daemon=True, name="forkserver-start").start()
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -265,7 +295,8 @@ class ExtractionPool:
     def _start(self, slot: int) -> tuple[mp.process.BaseProcess, Connection]:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_worker, args=(child, self.max_bytes), daemon=True, name=f"extract-{slot}")
-        proc.start()
+        with _main_module_hidden():
+            proc.start()
         child.close()
         self._procs[slot] = (proc, parent)
         return proc, parent

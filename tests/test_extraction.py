@@ -82,3 +82,30 @@ def test_pool_kills_a_document_over_its_time_limit() -> None:
     with ExtractionPool(workers=2, time_limit_s=20) as pool:
         out = dict(pool.map([("big", big, None), ("small", small, None)]))
     assert out["small"].error is None and "military aid" in out["small"].text
+
+
+def test_workers_do_not_import_the_parent_s_main_module(tmp_path) -> None:  # noqa: ANN001
+    """Issue 10.5: multiprocessing would have each worker and the fork server import the
+    parent's __main__ (for `redline run`, the CLI with DuckDB, pyarrow and Prefect behind it:
+    50-60 MB per worker). A main script that leaves a mark when imported under another name."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    mark = tmp_path / "imported"
+    script = tmp_path / "main_script.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "if __name__ != '__main__':\n"
+        f"    open({str(mark)!r}, 'a').write(__name__ + '\\n')\n"
+        "from extractors.text import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    ExtractionPool.prestart()\n"
+        "    with ExtractionPool(workers=2) as pool:\n"
+        "        out = dict(pool.map([(str(i), b'<html><body><p>' + b'word ' * 80 + b'</p></body></html>', None) for i in range(4)]))\n"
+        "    print(len(out))\n")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    assert res.returncode == 0 and res.stdout.strip() == "4", res.stderr[-2000:]
+    assert not mark.exists(), mark.read_text()
