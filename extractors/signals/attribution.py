@@ -39,10 +39,6 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
-_PARTICIPLE_ASIDE = re.compile(
-    r",\s*(?:\w+ly\s+)?(?:drafted|drawn up|written|prepared|brokered|presented|unveiled|negotiated|hammered out|"
-    r"put forward|published|leaked|circulated|released|delivered|sent|seen|dubbed|described|launched)\b[^,;]*,", re.I)
-_PARTICIPLE = re.compile(r",\s*(?:saying|adding|noting|insisting|arguing|warning|stressing|explaining|suggesting|claiming|declaring|calling|describing)\b", re.I)
 _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
 _ALONG_WITH = re.compile(r"\b(?:along|together) with\s+(?:the\s+)?$", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as|,? along with|,? together with)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
@@ -223,10 +219,11 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     relative = [r.span() for r in _RELATIVE_CLAUSE.finditer(s, lo, pos) if r.end() <= pos]
     # "Washington's first proposal, drafted without involving European allies, had suggested":
     # a participle aside between commas holds no subject of the main clause
-    relative += [r.span() for r in _PARTICIPLE_ASIDE.finditer(s, lo, pos) if r.end() <= pos]
+    g = rs.lexicon.grammar
+    relative += [r.span() for r in g.participle_aside.finditer(s, lo, pos) if r.end() <= pos]
     # "Trump suggested Ukraine might give up land, saying there would be swapping": a
     # participle clause with no subject of its own is said by the main clause's subject
-    part = max(_PARTICIPLE.finditer(s, lo, pos), key=lambda p: p.start(), default=None)
+    part = max(g.reporting_participle.finditer(s, lo, pos), key=lambda p: p.start(), default=None)
     if part is not None and not any(part.end() <= m.start < pos for m in ctx.mentions) and not rs.lexicon.anaphor_re.search(s, part.end(), pos):
         main = [m for m in ctx.mentions if lo <= m.start and m.end <= part.start() and not any(a < m.start < b for a, b in relative)
                 and not any(a <= m.start < b for a, b in ctx.term_spans) and not _is_object(rs, s, m, ctx.mentions)]

@@ -322,6 +322,10 @@ class Grammar:
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
     # a sentence opening with a reservation about the one before ("But there are questions ...")
     reservation_followup: re.Pattern[str] = re.compile("(?!)")
+    # an aside opened by a past participle (", drafted without ...,"), and a reporting
+    # participle (", saying") that starts a clause with no subject of its own
+    participle_aside: re.Pattern[str] = re.compile("(?!)")
+    reporting_participle: re.Pattern[str] = re.compile("(?!)")
     # ultimatums (conditions.py): the "if", a promise in the main clause, an obligation that
     # makes it a supposition, a negator that makes it a threat
     ultimatum_if: re.Pattern[str] = re.compile("(?!)")
@@ -612,6 +616,8 @@ def _grammar(doc: Any) -> Grammar:
             rf"\s*,?\s*(?:[\w-]+\s+){{0,2}}?{alt('document_frames', 'authored_between')}\s+(?:between|by)\s+(?:the\s+)?", re.I),
         mention_circumstance=re.compile(rf"\b{alt('mention', 'circumstance')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         reservation_followup=re.compile(rf"^[\"'\u201c\u2018\s]*{alt('reservation_followups')}", re.I),
+        participle_aside=re.compile(rf",\s*(?:\w+ly\s+)?{alt('participles', 'asides')}\b[^,;]*,", re.I),
+        reporting_participle=re.compile(rf",\s*{alt('participles', 'reporting')}\b", re.I),
         document_terms=re.compile(rf"(?:\w+\s+)?{alt('documents', 'terms_verbs')}\b", re.I),
         authored=re.compile(rf"\b{alt('documents', 'authored_by')}\s+(?:(?:a|an|the|its|his|their|her)\s+)?(?:[\w-]+\s+){{0,3}}?$", re.I),
     )
