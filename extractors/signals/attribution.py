@@ -180,6 +180,26 @@ def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str,
     return None
 
 
+_PARTICIPLE_CUE = re.compile(r"\w+ing\b")
+
+
+def _document_participle(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str, str, None] | None:
+    """A cue in "-ing" right after a document is the document's act, its author's stance: "the
+    decree issued by Zelensky prohibiting negotiations", "the memorandum demanding ..."."""
+    s = ctx.sentence.text
+    if not _PARTICIPLE_CUE.match(s, pos):
+        return None
+    for d in ctx.mentions:
+        if d.kind != "document" or d.start < lo or d.end > pos:
+            continue
+        if not s[d.end : pos].strip():
+            return d.actors, "document", d.text, None
+        am = ctx.rs.lexicon.grammar.proposer_after.match(s, d.end)
+        if am and any(am.end() <= m.start and m.end <= pos and not s[m.end : pos].strip() for m in ctx.mentions):
+            return d.actors, "document", d.text, None
+    return None
+
+
 def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tuple[tuple[str, ...] | None, str | None, str | None, str | None]:
     """(actors, via, text, dropped) for the subject of a cue starting at `pos`."""
     rs, s = ctx.rs, ctx.sentence.text
@@ -199,6 +219,9 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
     frame = _document_frame(ctx, lo, pos)
     if frame is not None:
         return frame
+    doc = _document_participle(ctx, lo, pos)
+    if doc is not None:
+        return doc
     for m in ctx.mentions:
         if lo <= m.start and m.end < pos and _POSSESSOR.fullmatch(s, m.end, pos):
             return _coordinated(s, ctx.mentions, m), _via(m), m.text, None

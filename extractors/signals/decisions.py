@@ -179,6 +179,8 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     if inner is not None:
         cue_text = f"{cue_text} … {s[inner.start : inner.end]}"
     stance0 = cue.group.stance
+    if placement == "post" and cue.group.subject_stance:  # the topic words are the cue's subject
+        stance0 = cue.group.subject_stance
     # an embedded clause: "Trump demanded that Kyiv accept ...", "Waltz said Ukraine would
     # have to accept ...": the outer actor takes the position
     outer, deontic_inner = None, None

@@ -10,8 +10,9 @@ from extractors.signals.base import _RELATIVE_CLAUSE, INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
-# "will not cede land or (formally) recognise ...": a negation spans verbs joined by "or"/"nor"
-_OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:\w+\s+)?$", re.I | re.S)
+# "will not cede land or (formally) recognise ...", "has no plans to withdraw or to legally
+# recognise ...": a negation spans verbs joined by "or"/"nor"
+_OR_BEFORE_CUE = re.compile(r"^(.*)\b(?:or|nor)\s+(?:to\s+)?(?:\w+\s+)?$", re.I | re.S)
 
 
 def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple[str | None, list[str], str | None]:
@@ -26,7 +27,7 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     # supposition governs its clause across a relative clause inside it
     hyp = lex.hypothetical_cue_re.search(before) or lex.hypothetical_cue_re.search(
         _RELATIVE_CLAUSE.sub(" ", s[max(0, cue.start - 200) : cue.start])[-60:])
-    joined = _OR_BEFORE_CUE.match(before)
+    joined = _OR_BEFORE_CUE.match(s[max(0, cue.start - 100) : cue.start])  # the first verb may stand further back
     before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:
         return None, [f"hypothetical: {hyp.group(0).strip()!r}"], "hypothetical"

@@ -115,7 +115,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
             return max(first, key=lambda c: c.end), None, "but not"
     post = [
         c for c in cues
-        if c.group.placement == "post" and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 6
+        if (c.group.placement == "post" or c.group.subject_stance) and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 6
         and _same_region(ctx, hit.end, c.start)
     ]
     if post:

@@ -86,6 +86,10 @@ class CueGroup:
     # every match starts with one of these 3-character strings (None: could start with anything);
     # lets the engine skip a group whose regex cannot match a sentence without scanning it
     prefixes: frozenset[str] | None = None
+    # the stance a pre cue gives topic words standing just before it as its subject: "a
+    # ceasefire simply will not work without guarantees" (the guarantees are demanded, the
+    # ceasefire is wanted only on them: conditional)
+    subject_stance: str | None = None
 
 
 def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[str] | None:
@@ -367,7 +371,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.64"
+ENGINE_REVISION = "2026-12-02.65"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -685,6 +689,9 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
     placement = g.get("placement", "pre")
     if placement not in ("pre", "post"):
         raise RuleError(f"{where}: placement must be pre or post, got {placement!r}")
+    subject_stance = g.get("subject_stance")
+    if subject_stance is not None and (subject_stance not in STANCES or placement != "pre"):
+        raise RuleError(f"{where}: subject_stance must be a stance ({', '.join(STANCES)}) on a pre cue, got {subject_stance!r}")
     pats = g.get("patterns")
     if isinstance(pats, list):
         pats = [quote_transparent(p) if isinstance(p, str) else p for p in pats]
@@ -699,6 +706,7 @@ def _cue_group(g: Any, where: str, source: str) -> CueGroup:
         source=source,
         embeds=bool(g.get("embeds", stance == "demand" and not g.get("deontic", False))),
         prefixes=best_prefixes("|".join(f"(?:{p})" for p in pats)),
+        subject_stance=subject_stance,
     )
 
 

@@ -1173,3 +1173,43 @@ def test_an_earlier_refusal_in_the_simple_past_with_a_time_word() -> None:
 ])
 def test_no_shift_in_a_quantity_or_a_time_reference(text: str) -> None:
     assert _shifts_of(text) == set()
+
+
+# --- fifth session: readings from the development errors -------------------------------------
+def test_what_will_not_work_without_a_thing_is_conditional_and_the_thing_demanded() -> None:
+    found = triples('Zelensky objected, saying a truce deal "simply will not work without security guarantees."')
+    assert ("ukraine", "ceasefire_full", "conditional") in found
+    assert ("ukraine", "security_guarantees", "demand") in found
+    assert ("ukraine", "ceasefire_full", "accept") not in found  # "objected"/"pushed back" backs nothing
+
+
+def test_pushed_back_is_no_backing() -> None:
+    assert ("ukraine", "ceasefire_full", "accept") not in triples("Kyiv pushed back, saying the ceasefire offer was a trap.")
+    assert ("ukraine", "ceasefire_full", "reject") in triples("Kyiv pushed back on the proposal for a ceasefire.")
+
+
+def test_agreeing_to_consider_is_conditional() -> None:
+    assert ("ukraine", "ceasefire_full", "conditional") in triples(
+        "Medinsky said the Ukrainian side had agreed to consider the proposal for a ceasefire.")
+
+
+def test_a_negation_spans_infinitives_joined_by_or_to() -> None:
+    text = "Kyiv has no intention to pull its troops out of the Donbas or to formally recognise any loss of land, Zelensky said."
+    found = triples(text)
+    assert ("ukraine", "territory", "reject") in found
+    assert ("ukraine", "territory", "accept") not in found
+
+
+def test_a_participle_after_a_document_is_its_authors_act() -> None:
+    for text in ("Putin criticised the decree issued by Zelensky prohibiting negotiations.",
+                 "Peskov said the decree signed by Zelensky banning talks with Putin still stands."):
+        found = triples(text)
+        assert ("ukraine", "peace_talks", "reject") in found, text
+        assert not {t for t in found if t[0] == "russia"}, text
+
+
+def test_a_grave_escalation_and_utterly_unacceptable_are_rejections() -> None:
+    assert ("russia", "military_aid", "reject") in triples(
+        "Putin said a US move to hand Tomahawk missiles to Kyiv would spark a grave new escalation.")
+    assert ("russia", "foreign_troops", "reject") in triples(
+        "A Western troop presence in Ukraine is utterly unacceptable, Lavrov said.")
