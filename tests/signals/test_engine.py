@@ -933,7 +933,8 @@ def test_it_is_time_to_urges_and_will_expect_demands() -> None:
 
 
 def test_questioning_legitimacy_and_addressing_root_causes() -> None:
-    assert triples("Moscow has questioned his legitimacy.") == {("russia", "elections_leadership", "demand")}
+    # questioning sets no condition of a deal: accept, as the seeds' gold and ANNOTATION.md read it
+    assert triples("Moscow has questioned his legitimacy.") == {("russia", "elections_leadership", "accept")}
     text = 'Putin said Moscow was ready for a settlement that would address the "root causes" of the conflict.'
     assert {(a, t) for a, t, _ in triples(text)} >= {("russia", "root_causes")}
     # stance words judged by a passive cue after them take that cue's stance and agent
@@ -1213,3 +1214,17 @@ def test_a_grave_escalation_and_utterly_unacceptable_are_rejections() -> None:
         "Putin said a US move to hand Tomahawk missiles to Kyiv would spark a grave new escalation.")
     assert ("russia", "foreign_troops", "reject") in triples(
         "A Western troop presence in Ukraine is utterly unacceptable, Lavrov said.")
+
+
+@pytest.mark.parametrize("text", [
+    'Zelensky called the Easter truce declaration an "attempt at manipulation."',
+    "Kyiv branded the holiday truce a PR stunt.",
+    "The Victory Day truce, Zelensky said, was nothing more than a smokescreen.",
+])
+def test_naming_a_thing_a_sham_rejects_it(text: str) -> None:
+    assert ("ukraine", "ceasefire_partial", "reject") in triples(text)
+
+
+def test_holding_zelensky_legitimate_rejects_the_proposition() -> None:
+    assert ("europe", "elections_leadership", "reject") in triples(
+        "Macron said Paris considers Zelensky the legitimate president of Ukraine.")
