@@ -57,7 +57,13 @@ from extractors.signals.scanning import (
     _sentence_block,
     _with_documents,
 )
-from extractors.signals.shifts import _background_shifts, _not_anymore_shifts, _shift_spans, _shifts
+from extractors.signals.shifts import (
+    _background_shifts,
+    _not_anymore_shifts,
+    _reversal_shifts,
+    _shift_spans,
+    _shifts,
+)
 from extractors.signals.text import (
     MAX_CHARS,
     Sentence,
@@ -263,8 +269,8 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     if sources and len({h.rule.topic for h in sources}) == 1:
         src = sources[0]
         for pm in rs.lexicon.grammar.back_reference.finditer(s):
-            if any(a <= pm.start() < b for a, b in ctx.term_spans):
-                continue
+            if any(pm.start() < b and a < pm.end() for a, b in ctx.term_spans):
+                continue  # "the ceasefire proposal" names its topic itself; it refers back to nothing
             if any(c.end <= pm.start() and _tokens(s[c.end : pm.start()]) <= 1 and c.group.placement == "pre" for c in plain_cues):
                 pseudo = _TermHit(src.rule, src.term, pm.start(), pm.end(), f"{pm.group(0)} (= {src.text})")
                 decisions.append(_decide(ctx, pseudo, plain_cues, block))
@@ -272,6 +278,7 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
     _background_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     _not_anymore_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
+    _reversal_shifts(ctx, decisions, shift_spans, shift_traces, shifts, shift_ev)
     shifted = {(e.actor, e.topic) for e in shift_ev}
     ev: list[_Evidence] = []
     for d in decisions:

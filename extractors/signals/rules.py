@@ -200,6 +200,12 @@ class ShiftPattern:
     not_cues: re.Pattern[str] | None = None
     after_comma: bool = False
     uncued_stance: str | None = None  # the new stance when the topic words have no cue
+    # no new stance after the pattern: the stance the sentence states before it is the old one
+    # and its opposite the new ("had backed the truce but reversed course")
+    reverses_earlier: bool = False
+    # no new stance after the pattern: the stance stated before it is the new one ("was ready
+    # for elections, as he appeared to yield to pressure")
+    new_before: bool = False
 
 
 @dataclass(frozen=True)
@@ -371,7 +377,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.66"
+ENGINE_REVISION = "2026-12-02.67"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -500,8 +506,8 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         if topics is not None and (not isinstance(topics, list) or set(topics) - set(TOPICS)):
             raise RuleError(f"{where}: topics: expected a list of topic ids (known: {', '.join(TOPICS)})")
         new_stance = s.get("new_stance") or {}
-        if not isinstance(new_stance, dict) or set(new_stance) - {"cues_inside", "not_cues", "after_comma", "uncued"}:
-            raise RuleError(f"{where}: new_stance: expected a mapping of cues_inside, not_cues, after_comma, uncued")
+        if not isinstance(new_stance, dict) or set(new_stance) - {"cues_inside", "not_cues", "after_comma", "uncued", "reverses_earlier", "before"}:
+            raise RuleError(f"{where}: new_stance: expected a mapping of cues_inside, not_cues, after_comma, uncued, reverses_earlier, before")
         if new_stance.get("uncued") not in (None, *STANCES):
             raise RuleError(f"{where}: new_stance.uncued: unknown stance {new_stance.get('uncued')!r}")
         not_cues = new_stance.get("not_cues")
@@ -510,7 +516,7 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
             sid, str(s.get("description", "")), _compile(pat, where), frm, to, int(s.get("window", 14)),
             best_prefixes(pat), frozenset(topics) if topics else None, bool(new_stance.get("cues_inside")),
             _word_starts(not_cues, f"{where}: new_stance.not_cues") if not_cues else None, bool(new_stance.get("after_comma")),
-            new_stance.get("uncued"),
+            new_stance.get("uncued"), bool(new_stance.get("reverses_earlier")), bool(new_stance.get("before")),
         ))
 
     def words(key: str, src: Any) -> re.Pattern[str]:

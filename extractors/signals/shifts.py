@@ -120,6 +120,38 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
     return traces, _dedupe_shifts(shifts), ev
 
 
+_EARLIER_LINK = re.compile(r"\b(?:but|then|before|only to)\b", re.I)
+_NEW_LINK = re.compile(r",|\b(?:as|after|since|because)\b", re.I)
+
+
+def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int, int, Any]], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
+    """"Trump had previously backed that proposal but reversed course": a reversal with no new
+    stance after it turns the stance the sentence states before it (shifts.yaml:
+    new_stance.reverses_earlier). "He was ready for elections, as he appeared to yield to
+    pressure": the stance stated before is the new one (new_stance.before)."""
+    s = ctx.sentence.text
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    for start, _end, sp in spans:
+        if not (sp.reverses_earlier or sp.new_before):
+            continue
+        for d in decisions:
+            if d.dropped or d.stance not in ("accept", "reject", "demand") or _uncued(d):
+                continue
+            at = s.find(d.term)
+            if not 0 <= at < start or not (_EARLIER_LINK if sp.reverses_earlier else _NEW_LINK).search(s, at, start):
+                continue
+            old, new = (d.stance, INVERT[d.stance]) if sp.reverses_earlier else (sp.from_stance, d.stance)
+            if old == new:
+                continue
+            for actor in d.actors:
+                if (actor, d.topic) in done:
+                    continue
+                done.add((actor, d.topic))
+                shifts.append(ReportedShift(actor, d.topic, old, new, s, sp.id, d.confidence))
+                ev.append(_Evidence(actor, d.topic, new, ctx.sentence.index, s, sp.id, s[start:_end], ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
+                traces.append(ShiftTrace(sp.id, f"{d.cue} … {s[start:_end]}", d.topic, (actor,), old, new, None))
+
+
 def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
     """"Trump, who last month imposed sanctions on Russia's oil companies, is now backing a
     phased lifting of sanctions": a stance in a relative clause (background) and another in the

@@ -1228,3 +1228,22 @@ def test_naming_a_thing_a_sham_rejects_it(text: str) -> None:
 def test_holding_zelensky_legitimate_rejects_the_proposition() -> None:
     assert ("europe", "elections_leadership", "reject") in triples(
         "Macron said Paris considers Zelensky the legitimate president of Ukraine.")
+
+
+def test_a_reversal_with_no_new_stance_turns_the_earlier_one() -> None:
+    text = "Trump had previously backed the ceasefire proposal but reversed course after meeting Putin in Alaska."
+    assert ("united_states", "ceasefire_full", "accept", "reject") in _shifts_of(text)
+    assert ("united_states", "ceasefire_full", "reject") in triples(text)
+    # a reversal that states its new stance keeps it
+    assert ("russia", "ceasefire_full", "reject", "accept") in _shifts_of(
+        "Moscow rejected the truce at first, then reversed course and agreed to it.")
+
+
+def test_yielding_to_pressure_after_the_new_stance() -> None:
+    text = "Zelensky said he was ready for elections, as he appeared to bow to pressure from Trump."
+    assert ("ukraine", "elections_leadership", "reject", "accept") in _shifts_of(text)
+
+
+def test_a_change_of_tone_reports_the_new_stance_of_whoever_changed() -> None:
+    text = "The Kremlin shrugged off a change of tone by Trump, who suggested Ukraine could win back all its territory."
+    assert ("united_states", "territory", None, "reject") in _shifts_of(text)
