@@ -72,6 +72,29 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
                     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
                                     stance, actors, "relative clause", m.text, (), round(conf, 3), None)
             return None
+    return _judged_in_relative(ctx, hit, cues, first)
+
+
+# "foreign intervention on part of Ukraine's territory, which is utterly unacceptable for Moscow":
+# a judgement in a "which" clause after the topic words, with its holder named right after it
+_WHICH_GAP = re.compile(r"[^.;:\"]{0,80}?,\s*which\s+$", re.I)
+_HOLDER_GAP = re.compile(r"\s*(?:to|for|by)?\s*(?:the\s+)?", re.I)
+
+
+def _judged_in_relative(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], first: Decision) -> Decision | None:
+    s = ctx.sentence.text
+    for c in cues:
+        if c.group.placement != "post" or c.group.deontic or c.start < hit.end or not _WHICH_GAP.fullmatch(s, hit.end, c.start):
+            continue
+        holder = next((m for m in ctx.mentions if m.start >= c.end and _HOLDER_GAP.fullmatch(s, c.end, m.start)), None)
+        stance = INVERT[c.group.stance] if hit.term.polarity == "inverse" else c.group.stance
+        # (the same holder as the first reading: only when that reading came from elsewhere and
+        # says otherwise, as a speaker's proposal no actor is named for)
+        if holder is None or (set(holder.actors) & set(first.actors) and (first.stance == stance or first.actor_via not in ("speaker", "reported speech", "according to"))):
+            return None
+        conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
+        return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
+                        stance, holder.actors, "relative clause", holder.text, (), round(conf, 3), None)
     return None
 
 

@@ -1247,3 +1247,12 @@ def test_yielding_to_pressure_after_the_new_stance() -> None:
 def test_a_change_of_tone_reports_the_new_stance_of_whoever_changed() -> None:
     text = "The Kremlin shrugged off a change of tone by Trump, who suggested Ukraine could win back all its territory."
     assert ("united_states", "territory", None, "reject") in _shifts_of(text)
+
+
+def test_a_judgement_in_a_which_clause_names_its_own_holder() -> None:
+    found = triples("In effect the West is proposing a foreign military presence in Ukraine, which is wholly "
+                    "unacceptable for Moscow, Lavrov said.")
+    assert ("russia", "foreign_troops", "reject") in found
+    assert ("russia", "foreign_troops", "accept") not in found
+    found = triples("Britain proposed a reassurance force for Ukraine, which is unacceptable to the Kremlin.")
+    assert {("europe", "foreign_troops", "accept"), ("russia", "foreign_troops", "reject")} <= found
