@@ -1256,3 +1256,19 @@ def test_a_judgement_in_a_which_clause_names_its_own_holder() -> None:
     assert ("russia", "foreign_troops", "accept") not in found
     found = triples("Britain proposed a reassurance force for Ukraine, which is unacceptable to the Kremlin.")
     assert {("europe", "foreign_troops", "accept"), ("russia", "foreign_troops", "reject")} <= found
+
+
+@pytest.mark.parametrize("text", [
+    "A Foreign Ministry official said Russia is ready to resume peace negotiations with Ukraine.",
+    "The Kremlin said London tried to open a back channel to resume dialogue.",
+    "Moscow considers resuming direct negotiations with Kyiv its top priority.",
+])
+def test_readiness_to_resume_talks_reports_no_change(text: str) -> None:
+    assert _shifts_of(text) == set()
+
+
+def test_resuming_aid_or_holding_resumed_talks_is_a_change() -> None:
+    assert ("united_states", "military_aid", "reject", "accept") in _shifts_of(
+        "Washington resumed military aid to Ukraine on Wednesday.")
+    assert ("russia", "peace_talks", "reject", "accept") in _shifts_of(
+        "Russia resumed direct talks with Ukraine in Istanbul for the first time in three years.")
