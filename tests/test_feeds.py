@@ -45,6 +45,19 @@ def test_conditional_get_sends_validators_exactly_and_304_skips_parse(site: Site
     assert _feed_row(cfg, "wire")["last_status"] == "not_modified"
 
 
+def test_unchanged_feeds_are_polled_over_kept_connections(site: Site, make_config) -> None:
+    """A 304 leaves its connection open for the next request: a pass over 1,000 unchanged
+    feeds opened 1,000 connections before (issue 10.3)."""
+    urls = [site.add(f"/rss/{i}", body=rss(_items(site, 1, prefix=f"f{i}-"))) for i in range(6)]
+    _, cfg = make_config([{"name": f"f{i}", "url": u} for i, u in enumerate(urls)], fetch={"concurrency": 1})
+    assert _poll(cfg).new_entries == 6
+    second = _poll(cfg, "r2")
+    assert second.not_modified == 6
+    polled = [r for r in site.requests if r.path.startswith("/rss/")][6:]
+    assert [r.status for r in polled] == [304] * 6
+    assert len({r.client_port for r in polled}) == 1  # one connection, kept from feed to feed
+
+
 def test_unchanged_body_without_validators_is_not_reparsed(site: Site, make_config) -> None:
     url = site.add("/rss", body=rss(_items(site, 2)), conditional=False)
     _, cfg = make_config([{"name": "plain", "url": url}])

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.batch import insert_rows, select_dicts
 from warehouse.records import Article, Entry, Page
@@ -36,6 +35,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, articles: Sequence[Article], 
     best: dict[str, tuple[int, str]] = {}
     sketches = [(a.article_id, h) for a in articles for h in a.sketch]
     if sketches:
+        import pyarrow as pa  # only when there is a batch (warehouse.batch)
+
         tbl = pa.table({"article_id": [s[0] for s in sketches], "hash": [s[1] for s in sketches]})
         con.register("_new_sketch", tbl)
         try:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Protocol
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.batch import insert_rows, select_dicts
 from warehouse.records import Entry, FeedPoll, FeedState
@@ -186,6 +185,8 @@ def _upsert_states(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[FeedConf
             "disabled_reason": poll.error if state.disabled else None, "entries_seen": new,
         })
     if attempted:
+        import pyarrow as pa  # only when there is a batch (warehouse.batch)
+
         tbl = pa.Table.from_pylist(attempted)
         con.register("_feed_batch", tbl)
         try:

@@ -36,6 +36,7 @@ class Request:
     path: str
     headers: dict[str, str]
     status: int
+    client_port: int = 0  # the client's end of the connection: one port, one connection
 
 
 class Site:
@@ -105,7 +106,7 @@ class Site:
         if not_modified:
             status = 304
         with self._lock:
-            self.requests.append(Request(path, dict(h.headers.items()), status))
+            self.requests.append(Request(path, dict(h.headers.items()), status, h.client_address[1]))
         try:
             h.send_response(status)
             for k, v in route.headers.items():
