@@ -40,6 +40,9 @@ _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
 _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
+# "The delegations of the United States and Ukraine agreed": the group noun opens its clause
+# (never "Trump met the leaders of Britain and France": an object)
+_GROUP_OF = re.compile(r"(?:^|[,;:]\s*|\bthat\s+)(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:delegations?|representatives|officials|negotiators|negotiating teams|teams|envoys|leaders|heads|ministers|foreign ministers|presidents|governments) of\s+(?:the\s+)?$", re.I)
 _ALONG_WITH = re.compile(r"\b(?:along|together) with\s+(?:the\s+)?$", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as|,? along with|,? together with)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
 # between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
@@ -72,6 +75,8 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
     before = s[max(0, m.start - 30) : m.start]
     if _ALONG_WITH.search(before):  # "the U.S., along with European nations, imposed ...": a second subject
         return False
+    if _GROUP_OF.search(s, 0, m.start):  # "the delegations of the United States and Ukraine agreed": their people
+        return False
     if rs.lexicon.object_markers.ends(before) or rs.lexicon.object_after_modal.search(before):
         return True
     if mentions:
@@ -86,7 +91,7 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
             joined = joined or bool(_LIST_END.match(s, earlier[-1].end))
             m = earlier.pop()
             if joined and rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
-                return True
+                return not _GROUP_OF.search(s, 0, m.start)
     return False
 
 
@@ -101,7 +106,8 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
         prev = mentions[idx - 1]
         gap = s[prev.end : mentions[idx].start]
         joined = _JOIN_GAP.fullmatch(gap) or (listed and _COMMA_GAP.fullmatch(gap))
-        if joined and not _OBJ_BEFORE.search(s[max(0, prev.start - 30) : prev.start]):
+        before = s[max(0, prev.start - 30) : prev.start]
+        if joined and (not _OBJ_BEFORE.search(before) or _GROUP_OF.search(s, 0, prev.start)):
             if not _COMMA_GAP.fullmatch(gap):
                 listed = True  # an "and" closes the list: the commas before it join too
             for a in prev.actors:
@@ -181,6 +187,23 @@ def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str,
 
 
 _PARTICIPLE_CUE = re.compile(r"\w+ing\b")
+
+# the mood in which a text sets out a document's terms: "Kiev would be granted security
+# guarantees", "the army would be capped at 600,000"
+_TERMS_MOOD = re.compile(r"\b(?:would|will|shall)\b", re.I)
+
+
+def _document_terms(ctx: _Ctx) -> tuple[tuple[str, ...], str, str, None] | None:
+    """A sentence that names no one and sets out terms in "would" right after a document
+    with a known author ("The plan was drafted by Witkoff. Kiev would be granted security
+    guarantees."): the document's terms, its author's position (ANNOTATION.md)."""
+    st = ctx.state
+    if not st.document_author or not 0 <= ctx.sentence.index - st.document_index <= 2 or ctx.quotes:
+        return None
+    if ctx.mentions or not _TERMS_MOOD.search(ctx.sentence.text):
+        return None
+    st.document_index = ctx.sentence.index  # a run of terms goes on ("... The front line would be frozen.")
+    return st.document_author, "document", f"the document's terms (= {st.document_author_text})", None
 
 
 def _document_participle(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str, str, None] | None:
@@ -292,6 +315,9 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             return ctx.according.actors, "according to", ctx.according.text, None
         if ctx.speaker and ctx.speaker_kind:
             return ctx.speaker, "reported speech", ctx.speaker_text, None
+        terms = _document_terms(ctx)
+        if terms is not None:
+            return terms
         return None, None, None, "no actor found for the cue"
     _, kind, obj = best
     if kind == "mention":

@@ -93,6 +93,7 @@ class _State:
     recent_actors: tuple[str, ...] = ()  # every actor the previous sentence named ("the two")
     document_author: tuple[str, ...] | None = None  # who wrote "the plan" named earlier
     document_author_text: str | None = None
+    document_index: int = -10  # the sentence that last named that document
     quote_speaker: tuple[str, ...] | None = None
     last_quote_speaker: tuple[str, ...] | None = None
     last_quote_index: int = -2

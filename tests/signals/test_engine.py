@@ -1272,3 +1272,22 @@ def test_resuming_aid_or_holding_resumed_talks_is_a_change() -> None:
         "Washington resumed military aid to Ukraine on Wednesday.")
     assert ("russia", "peace_talks", "reject", "accept") in _shifts_of(
         "Russia resumed direct talks with Ukraine in Istanbul for the first time in three years.")
+
+
+def test_terms_set_out_in_would_after_a_document_are_its_authors() -> None:
+    text = ("The 28-point plan drafted by Witkoff was handed to Kyiv on Thursday.\n\n"
+            "The Ukrainian army would be cut to 600,000 troops. The front line would be frozen in Zaporizhzhia.")
+    found = triples(text)
+    assert ("united_states", "demilitarization", "accept") in found
+    assert ("united_states", "territory", "accept") in found
+    # too far from the document, or in another mood, the terms are nobody's
+    later = ("The 28-point plan drafted by Witkoff was handed to Kyiv on Thursday. Fighting went on. Drones hit Kharkiv. "
+             "Shelling went on in Sumy. The Ukrainian army would be cut to 600,000 troops.")
+    assert ("united_states", "demilitarization", "accept") not in triples(later)
+
+
+def test_the_delegations_of_two_actors_are_both_subjects_but_leaders_met_are_objects() -> None:
+    found = triples("The delegations of the United States and Ukraine reached consensus on the peace framework.")
+    assert {("united_states", "peace_talks", "accept"), ("ukraine", "peace_talks", "accept")} <= found
+    found = triples("Trump met the leaders of Britain and France and backed a ceasefire.")
+    assert ("europe", "ceasefire_full", "accept") not in found
