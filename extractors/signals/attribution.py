@@ -188,6 +188,15 @@ def _document_frame(ctx: _Ctx, lo: int, pos: int) -> tuple[tuple[str, ...], str,
 
 _PARTICIPLE_CUE = re.compile(r"\w+ing\b")
 
+# a predicate joined by "but"/"and" that has no subject of its own: ", but ruled out", "and
+# later rejected" (the cue follows the conjunction at once, an adverb at most)
+_COORDINATED_PREDICATE = re.compile(r",?\s+(?:but|and|yet)\s+(?:(?:also|then|later|quickly|firmly|flatly|again|still)\s+)?$", re.I)
+# the second predicate in the past tense ("ruled out", "suggested"): never a bare verb after "to"
+# ("force Ukraine to surrender territory and limit its army") or a noun ("and demands for")
+_FINITE_PAST = re.compile(r"(?:\w+ed|said|told|gave|took|made|sought|held|put|set|left|came|went|saw|met|spoke|threw|drew|wrote|rang|won|lost)\b", re.I)
+# what may stand before the clause's first subject: nothing, a dateline, a title or an opener
+_SUBJECT_START = re.compile(r"\s*(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*(?:\([^)]*\))?\s*[-\u2013\u2014:]\s*)?(?:(?:On|In|At|Earlier|Later|Meanwhile|However|Still|Separately|Also)\b[^,]{0,40},\s*)?(?:the\s+)?(?:[\w.'-]+\s+){0,4}?", re.S)
+
 # the mood in which a text sets out a document's terms: "Kiev would be granted security
 # guarantees", "the army would be capped at 600,000"
 _TERMS_MOOD = re.compile(r"\b(?:would|will|shall)\b", re.I)
@@ -275,6 +284,14 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
                 and not any(a <= m.start < b for a, b in ctx.term_spans) and not _is_object(rs, s, m, ctx.mentions)]
         if main:
             return _coordinated(s, ctx.mentions, main[0]), "subject", main[0].text, None
+    if _COORDINATED_PREDICATE.search(s, lo, pos) and _FINITE_PAST.match(s, pos):
+        # "Peskov said a Putin-Trump call was likely, but ruled out ...": a second predicate with
+        # no subject of its own shares the clause's first subject, never the nearest name
+        first = next((m for m in ctx.mentions if lo <= m.start and m.end <= pos and not any(a < m.start < b for a, b in relative)
+                      and not any(a <= m.start < b for a, b in ctx.term_spans) and not _in_quote(ctx.quotes, m.start)
+                      and not _is_object(rs, s, m, ctx.mentions)), None)
+        if first is not None and _SUBJECT_START.fullmatch(s, lo, first.start):
+            return _coordinated(s, ctx.mentions, _coordinated_chain(s, ctx.mentions, first)[1]), "subject", first.text, None
     best: tuple[int, str, Any] | None = None
     for m in ctx.mentions:
         if m.start < lo or m.end > pos:

@@ -1291,3 +1291,10 @@ def test_the_delegations_of_two_actors_are_both_subjects_but_leaders_met_are_obj
     assert {("united_states", "peace_talks", "accept"), ("ukraine", "peace_talks", "accept")} <= found
     found = triples("Trump met the leaders of Britain and France and backed a ceasefire.")
     assert ("europe", "ceasefire_full", "accept") not in found
+
+
+def test_a_second_predicate_without_a_subject_shares_the_first_subject() -> None:
+    text = "Peskov said a further Putin-Trump call was likely soon, but ruled out any planned conversation between Putin and Zelensky."
+    found = triples(text)
+    assert ("russia", "peace_talks", "reject") in found
+    assert ("united_states", "peace_talks", "reject") not in found
