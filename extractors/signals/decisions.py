@@ -162,6 +162,10 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
                     agents, via, m.text, (), round(conf, 3), None)
 
 
+# a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
+_POSSESSED = re.compile(r"(?:'s|s'|\u2019s)\s+(?:[\w-]+\s+){0,3}?", re.I)
+
+
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
     rule, s = hit.rule, ctx.sentence.text
 
@@ -186,6 +190,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         cue, inner, placement = None, None, "self"
     mention = cue is None and placement != "self"
     g = ctx.rs.lexicon.grammar
+    if mention and rule.possessor_stance and not block and rule.mention_stance is None:
+        owner = next((m for m in ctx.mentions if m.end <= hit.start and _POSSESSED.fullmatch(s, m.end, hit.start)), None)
+        if owner is not None:  # "Putin's Easter truce": the possessor declared or proposed it
+            return dec(None, None, rule.possessor_stance, owner.actors, "possessor", owner.text,
+                       (f"no stance cue: the possessor's own ({rule.possessor_stance})",), rule.confidence * g.mention_weight)
     if mention and (rule.mention_stance is None or block or g.mention_circumstance.search(s, max(0, hit.start - 60), hit.start)):
         # no cue, and no mention reading either: "said after the talks", "no sanctions relief"
         return dec(None, None, None, dropped="no stance cue near the topic words")

@@ -183,6 +183,9 @@ class Rule:
     mention_stance: str | None = None
     # the actor the topic is done to ("Russia faces new sanctions"): never takes part by a mention
     mention_target: str | None = None
+    # the stance of a possessor right before the topic words when no cue governs them: "Putin's
+    # Easter truce", "Macron's reassurance force" (only for things an actor proposes or declares)
+    possessor_stance: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,7 +380,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.72"
+ENGINE_REVISION = "2026-12-02.73"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -748,7 +751,7 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     missing = [f for f in RULE_FIELDS if raw.get(f) in (None, "", [], {})]
     if missing:
         raise RuleError(f"{where}: missing field(s): {', '.join(missing)}")
-    unknown = set(raw) - set(RULE_FIELDS) - {"confidence", "mention_stance", "mention_target", "references", "author", "date", "tags"}
+    unknown = set(raw) - set(RULE_FIELDS) - {"confidence", "mention_stance", "mention_target", "possessor_stance", "references", "author", "date", "tags"}
     if unknown:
         raise RuleError(f"{where}: unknown field(s): {', '.join(sorted(unknown))}")
     if not isinstance(rid, str) or not _ID.match(rid):
@@ -796,6 +799,9 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
     mention = raw.get("mention_stance")
     if mention is not None and mention not in STANCES:
         raise RuleError(f"{where}: mention_stance: unknown stance {mention!r} (known: {', '.join(STANCES)})")
+    possessor = raw.get("possessor_stance")
+    if possessor is not None and possessor not in STANCES:
+        raise RuleError(f"{where}: possessor_stance: unknown stance {possessor!r} (known: {', '.join(STANCES)})")
     target = raw.get("mention_target")
     if target is not None and target not in ACTORS:
         raise RuleError(f"{where}: mention_target: unknown actor {target!r} (known: {', '.join(ACTORS)})")
@@ -804,7 +810,7 @@ def validate_rule(raw: Any, file: str, index: int = 0) -> Rule:
         description=str(raw["description"]).strip(), provenance=raw["provenance"],
         keywords=_with_forms(k.strip().lower() for k in kws), terms=tuple(terms), cues=tuple(cues),
         unless=unless_re, confidence=float(conf), examples=raw["examples"], file=file,
-        mention_stance=mention, mention_target=target,
+        mention_stance=mention, mention_target=target, possessor_stance=possessor,
     )
 
 

@@ -1298,3 +1298,13 @@ def test_a_second_predicate_without_a_subject_shares_the_first_subject() -> None
     found = triples(text)
     assert ("russia", "peace_talks", "reject") in found
     assert ("united_states", "peace_talks", "reject") not in found
+
+
+def test_a_truce_or_force_with_its_possessor_and_no_cue_is_the_possessors() -> None:
+    assert triples("Fighting went on despite Putin's 30-hour Easter truce.") == {("russia", "ceasefire_partial", "accept")}
+    assert ("europe", "foreign_troops", "accept") in triples("Macron's reassurance force would deploy after a deal.")
+    # the beneficiary of guarantees offers nothing; a possessor of a target topic holds nothing
+    assert triples("Differences remain over Ukraine's security guarantees.") == set()
+    assert triples("Ukraine's demilitarisation was discussed for hours.") == set()
+    # weak: a mention's weight, never an alert by itself
+    assert classify("Fighting went on despite Putin's 30-hour Easter truce.", ruleset=RS).positions[0].confidence < 0.5
