@@ -1308,3 +1308,7 @@ def test_a_truce_or_force_with_its_possessor_and_no_cue_is_the_possessors() -> N
     assert triples("Ukraine's demilitarisation was discussed for hours.") == set()
     # weak: a mention's weight, never an alert by itself
     assert classify("Fighting went on despite Putin's 30-hour Easter truce.", ruleset=RS).positions[0].confidence < 0.5
+
+
+def test_a_mention_on_the_way_into_a_summit_takes_no_part() -> None:
+    assert triples("Kallas, on her way into the EU summit on Thursday, said leaders would discuss a loan.") == set()
