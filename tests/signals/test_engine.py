@@ -1312,3 +1312,19 @@ def test_a_truce_or_force_with_its_possessor_and_no_cue_is_the_possessors() -> N
 
 def test_a_mention_on_the_way_into_a_summit_takes_no_part() -> None:
     assert triples("Kallas, on her way into the EU summit on Thursday, said leaders would discuss a loan.") == set()
+
+
+def test_should_be_held_urges_and_must_be_held_demands() -> None:
+    assert triples('Trump said such a trilateral meeting should be held "as quickly as we can."') == {
+        ("united_states", "peace_talks", "accept")}
+    assert ("united_states", "peace_talks", "demand") in triples("Trump said such a trilateral meeting must be held first.")
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("Russia has offered a conditional yes to the proposed 30-day ceasefire.", ("russia", "ceasefire_full", "conditional")),
+    ('"I cannot imagine the next meeting taking place without a ceasefire," Merz said.', ("europe", "ceasefire_full", "demand")),
+    ("Officials said the Trump administration may be prepared to offer NATO-like guarantees to Ukraine.",
+     ("united_states", "security_guarantees", "conditional")),
+])
+def test_readings_from_the_r15_articles(text: str, triple: tuple[str, str, str]) -> None:
+    assert triple in triples(text)
