@@ -25,11 +25,15 @@ _TRANSLATE = str.maketrans(
         "\u2026": "...", "\t": " ", "\r": "\n", "\f": "\n", "\v": "\n",
     }
 )
-# the characters _TRANSLATE changes: str.translate with a dict walks every character in
-# Python-level lookups, a character class finds the few that need it at C speed
-_TRANSLATED = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
-_SPACES = re.compile(r"[ ]{2,}")
+# _TRANSLATE as (character, replacement) pairs. str.translate with a dict walks every
+# character in Python-level lookups, and a regex walks it in the matching engine; `in` and
+# str.replace run at memchr speed, and an article holds only a few of these characters.
+# No replacement is itself a character of the table, so replacing one at a time is what
+# translating all at once gives.
+_REPLACEMENTS = tuple((chr(c), r or "") for c, r in _TRANSLATE.items())
+_ASCII_REPLACEMENTS = tuple((c, r) for c, r in _REPLACEMENTS if c.isascii())  # tab, \r, \f, \v
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_CHARS = tuple(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F))
 
 
 def normalise(text: str) -> str:
@@ -38,9 +42,14 @@ def normalise(text: str) -> str:
         text = _TAG.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
-    text = _TRANSLATED.sub(lambda m: m.group(0).translate(_TRANSLATE), text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACES.sub(" ", text)
+    for c, r in _REPLACEMENTS if not text.isascii() else _ASCII_REPLACEMENTS:
+        if c in text:
+            text = text.replace(c, r)
+    # (the regex below walks every character: run it only when there is something to do)
+    if any(map(text.__contains__, _CONTROL_CHARS)):
+        text = _CONTROL.sub(" ", text)
+    while "  " in text:  # a run of spaces becomes one space: each pass halves every run
+        text = text.replace("  ", " ")
     return text.strip()
 
 
@@ -57,7 +66,9 @@ _STOPWORDS = frozenset(
     ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "was", "by", "it", "he", "said", "at", "from", "his", "an", "be", "has", "have", "are", "not", "but", "its", "were", "this", "which", "would", "who", "will", "they", "their", "had", "been", "or", "after", "than", "more", "also", "we", "there", "can", "our", "against", "about", "over", "into"]
 )
 _WORD = re.compile(r"[^\W\d_]+")
-_ASCII_WORD = re.compile(r"[A-Za-z]+")  # _WORD on ASCII text
+# _WORD on ASCII text, as a translation: ASCII letters to lower case, every other ASCII
+# character to a space, so splitting on spaces gives the runs of letters
+_ASCII_LETTERS = {c: (chr(c).lower() if chr(c).isalpha() else " ") for c in range(128)}
 # characters read to judge the language: about 700 words, plenty for a stopword ratio, and
 # the check runs on every article
 _LANGUAGE_SAMPLE = 4_000
@@ -71,12 +82,21 @@ def language_problem(text: str, language: str | None = None) -> str | None:
             return f"language {language!r} is not English"
     head = text[:_LANGUAGE_SAMPLE]
     if head.isascii():  # the common case: the same words, found faster, all Latin
-        words = _ASCII_WORD.findall(head.lower())
+        # (an ASCII-only translation runs in C; findall builds a match object per word)
+        words = head.translate(_ASCII_LETTERS).split()
         latin = len(words)
     else:
-        raw = _WORD.findall(head)
-        latin = sum(map(str.isascii, raw))
-        words = [w.lower() for w in raw]
+        # the same translation leaves the other characters as they are: a piece that holds
+        # one is split into runs of letters by _WORD (the few that do: a name, a currency sign)
+        words, latin = [], 0
+        for piece in head.translate(_ASCII_LETTERS).split():
+            if piece.isascii():
+                words.append(piece)
+                latin += 1
+            else:
+                runs = _WORD.findall(piece)
+                latin += sum(map(str.isascii, runs))
+                words += [w.lower() for w in runs]
     if len(words) < 8:
         return None  # too short to judge: let the rules decide (they will find little)
     if latin / len(words) < 0.5:
@@ -103,7 +123,8 @@ _OPENERS = frozenset(
 # newlines; written to begin with one character class so `re` can skip ahead to candidates
 _BOUNDARY = re.compile(r"""[.!?\n](?:(?<=[.!?])[.!?]*(?:["')\]]+)?(?=\s+["'(\[]?[A-Z0-9])|(?<=\n)\n*)""")
 _ACRONYM = re.compile(r"(?:^|[\s(\-])(?:[A-Za-z]\.){2,}$|(?:^|[\s(])[A-Z]\.$|-[A-Z]\.(?:[A-Z]\.)*$")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_ASCII_LETTERS_ONLY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_LETTERS_DOT = "".join(sorted(_ASCII_LETTERS_ONLY)) + "."
 
 
 @dataclass(frozen=True)
@@ -133,13 +154,17 @@ def _real_boundary(text: str, dot: int, end: int) -> bool:
     if end > dot + 1:  # punctuation followed by a closing quote or bracket: a real end
         return True
     before = text[max(0, dot - 20) : dot + 1]
-    word = _LAST_WORD.search(before)
-    if word and word.group(1).lower() in _ABBREVIATIONS:
+    # the word before the dot, as the regex ([A-Za-z][A-Za-z.]*)\.$ would find it, read from
+    # the end: the run of letters and dots before the final dot, from its first letter
+    run = before[:-1]
+    word = run[len(run.rstrip(_LETTERS_DOT)) :].lstrip(".").lower()
+    if word in _ABBREVIATIONS:
         return False
-    if word and word.group(1).lower() in ("no", "nos") and text[end : end + 2].strip()[:1].isdigit():
+    if word in ("no", "nos") and text[end : end + 2].strip()[:1].isdigit():
         return False  # "No. 5"
-
-    if _ACRONYM.search(before):
+    # every _ACRONYM match ends in a letter and the dot, after a dot, a hyphen, a space, "("
+    # or nothing: most sentence ends ("... talks.") fail that test and skip the search
+    if len(before) >= 2 and before[-2] in _ASCII_LETTERS_ONLY and (len(before) == 2 or before[-3] in ".-(" or before[-3].isspace()) and _ACRONYM.search(before):
         nxt = re.match(r"\s+[\"'(]?([A-Za-z]+)", text[end : end + 30])
         return bool(nxt and nxt.group(1).lower() in _OPENERS)
     return True
