@@ -92,13 +92,26 @@ class Candidates:
     def matches_of(self, owners: Iterable[Any], lo: int = 0, hi: int | None = None) -> list[tuple[Any, re.Match[str]]]:
         """(owner, match) for every owner's `.regex` (in owner order): matches() over many
         patterns in one call, skipping at once those that cannot match here."""
-        at, anywhere, matches = self.at, self.anywhere, self.matches
+        at, anywhere, s = self.at, self.anywhere, self.s
+        end = len(s) if hi is None else hi
         out: list[tuple[Any, re.Match[str]]] = []
         for o in owners:
             key = id(o)
-            if key in at or key in anywhere:
-                for m in matches(o, o.regex, lo, hi):
+            if key not in at:
+                if key in anywhere:
+                    out.extend((o, m) for m in o.regex.finditer(s, lo, end))
+                continue
+            # matches(), inline: a call per pattern is much of the time here
+            positions = at[key]
+            after = lo
+            match = o.regex.match
+            for p in positions:
+                if p < after or p >= end:
+                    continue
+                m = match(s, p, end)
+                if m is not None:
                     out.append((o, m))
+                    after = max(m.end(), p + 1)
         return out
 
     def matches(self, owner: object, regex: re.Pattern[str], lo: int = 0, hi: int | None = None) -> list[re.Match[str]]:

@@ -66,8 +66,7 @@ def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State)
     U.S. draft", kept as that actor's own mention), the agent of "drafted by X", the subject
     of "X drafted a plan", or else the author of the last such document in the article."""
     g = rs.lexicon.grammar
-    low = s.lower()
-    if not any(w in low for w in g.document_words):  # most sentences name no document
+    if not any(map(s.lower().__contains__, g.document_words)):  # most sentences name no document
         return mentions
     added: list[Mention] = []
     for dm in g.document.finditer(s):
