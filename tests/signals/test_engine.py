@@ -1328,3 +1328,9 @@ def test_should_be_held_urges_and_must_be_held_demands() -> None:
 ])
 def test_readings_from_the_r15_articles(text: str, triple: tuple[str, str, str]) -> None:
     assert triple in triples(text)
+
+
+def test_judging_the_talks_well_takes_part_unless_nothing_came_of_them() -> None:
+    assert ("united_states", "peace_talks", "accept") in triples('Rubio described the talks in Geneva as "highly productive."')
+    assert ("russia", "peace_talks", "conditional") in triples(
+        "Ushakov said the talks were useful but that no compromises were found.")
