@@ -9,6 +9,7 @@ import re
 from extractors.signals.base import _RELATIVE_CLAUSE, INVERT, _Ctx, _Cue
 from extractors.signals.pairing import _after_last_separator
 
+_COUNTERFACTUAL = re.compile(r"\b(?:could|might) have\s+(?:\w+\s+)?$", re.I)
 _PRINCIPLE_BUT = re.compile(r"\bin principle\b.*\b(?:but|however|though|yet)\b", re.I)
 # "will not cede land or (formally) recognise ...", "has no plans to withdraw or to legally
 # recognise ...": a negation spans verbs joined by "or"/"nor"
@@ -27,6 +28,8 @@ def _modify(ctx: _Ctx, cue: _Cue, stance: str, *, action: bool = False) -> tuple
     # supposition governs its clause across a relative clause inside it
     hyp = lex.hypothetical_cue_re.search(before) or lex.hypothetical_cue_re.search(
         _RELATIVE_CLAUSE.sub(" ", s[max(0, cue.start - 200) : cue.start])[-60:])
+    if hyp and _COUNTERFACTUAL.search(before):
+        hyp = None  # "if Russia wanted peace it could have agreed long ago": a refusal, not a supposition
     joined = _OR_BEFORE_CUE.match(s[max(0, cue.start - 100) : cue.start])  # the first verb may stand further back
     before = _after_last_separator(before)  # negation does not cross "and", "but", commas
     if hyp:

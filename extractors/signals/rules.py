@@ -380,7 +380,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.76"
+ENGINE_REVISION = "2026-12-02.77"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -544,7 +544,8 @@ def _load_lexicon(directory: Path, texts: Mapping[Path, str]) -> Lexicon:
         threat_re=words("threat_markers", mods.get("threat_markers") or ["(?!)"]),
         precondition_re=words("precondition_markers", mods.get("precondition_markers") or ["(?!)"]),
         hypothetical_open_re=re.compile(r"^\W*" + bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_openers") or [])), re.I),
-        hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or [])) + r"(?:\W+\w+){0,5}\W*$", re.I),
+        hypothetical_cue_re=re.compile(bounded("|".join(f"(?:{p})" for p in mods.get("hypothetical_before_cue") or []))
+                                       + rf"(?:\W+\w+){{0,{int(mods.get('hypothetical_window_words', 5))}}}\W*$", re.I),
         reporting_re=words("reporting_verbs", mods.get("reporting_verbs")),
         object_markers=ObjectMarkers(list(mods.get("object_markers") or [])),
         object_after_modal=_object_after_modal(mods.get("object_after_modal") or {}),

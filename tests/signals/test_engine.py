@@ -1334,3 +1334,9 @@ def test_judging_the_talks_well_takes_part_unless_nothing_came_of_them() -> None
     assert ("united_states", "peace_talks", "accept") in triples('Rubio described the talks in Geneva as "highly productive."')
     assert ("russia", "peace_talks", "conditional") in triples(
         "Ushakov said the talks were useful but that no compromises were found.")
+
+
+def test_a_fear_reaches_a_cue_a_titled_name_later() -> None:
+    text = ("The meeting took place amid mounting fears that U.S. President Donald Trump may be ready to ease "
+            "sanctions to win Russia over.")
+    assert not {t for t in triples(text) if t[1] == "sanctions"}
