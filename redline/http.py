@@ -58,7 +58,13 @@ def address_allowed(ip: str, allow: bool | tuple[str, ...] = False) -> bool:
         addr = addr.ipv4_mapped
     if addr.is_global and not addr.is_multicast:
         return True
-    return any(addr in ipaddress.ip_network(net, strict=False) for net in allow or ())
+    return any(addr in net for net in _networks(tuple(allow or ())))
+
+
+@functools.lru_cache(maxsize=16)
+def _networks(allow: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """The allowed networks, parsed once (every fetch checks its address twice)."""
+    return tuple(ipaddress.ip_network(net, strict=False) for net in allow)
 
 
 @functools.cache

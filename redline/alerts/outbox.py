@@ -210,8 +210,10 @@ def deliver_alerts(
             for name, fut in futures.items():
                 results.extend(zip(by_target[name], fut.result(), strict=True))
     done_at = fixed_now or datetime.now(UTC)
-    with warehouse.connect() as con:
-        sent, failed, dead, deferred = _record(con, cfg, done_at, results)
+    sent = failed = dead = deferred = 0
+    if results:  # nothing was due, so nothing to record: no second write window
+        with warehouse.connect() as con:
+            sent, failed, dead, deferred = _record(con, cfg, done_at, results)
     errors = {name: f"{name}: alerts waiting, but no notify target has this name any more"
               for name in orphans}
     for row, outcome in results:

@@ -66,6 +66,26 @@ def test_webhook_receives_one_alert_and_a_rerun_sends_nothing(tmp_path: Path) ->
         hook.stop()
 
 
+def test_a_pass_with_nothing_due_opens_one_write_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 10.3: with nothing due there is nothing to record, so no second window (each
+    open of the warehouse costs a pass with nothing new 0.04-0.1 s)."""
+    hook = Hook().start()
+    try:
+        wh, cfg = setup(tmp_path, [{"name": "desk-hook", "url": hook.url()}])
+        seed_shift(wh)
+        detect_shifts(wh, cfg, now=NOW)
+        assert deliver_alerts(wh, cfg, now=NOW).sent == 1
+        windows: list[str] = []
+        real = Warehouse.connect
+        monkeypatch.setattr(Warehouse, "connect", lambda self: windows.append("open") or real(self))
+        again = deliver_alerts(wh, cfg, now=NOW + hours(1))
+        assert (again.queued, again.attempted, again.sent, again.failed, again.deferred) == (0, 0, 0, 0, 0)
+        assert windows == ["open"]  # routing and claiming; nothing to record
+        assert rows(wh, "SELECT status, attempts FROM alerts") == [("sent", 1)]
+    finally:
+        hook.stop()
+
+
 def test_refused_target_fails_with_reason_and_is_delivered_on_a_later_run(tmp_path: Path) -> None:
     hook = Hook()  # not started yet: connections are refused
     wh, cfg = setup(tmp_path, [{"name": "desk-hook", "url": hook.url()}], backoff_base_s=60)
