@@ -1340,3 +1340,11 @@ def test_a_fear_reaches_a_cue_a_titled_name_later() -> None:
     text = ("The meeting took place amid mounting fears that U.S. President Donald Trump may be ready to ease "
             "sanctions to win Russia over.")
     assert not {t for t in triples(text) if t[1] == "sanctions"}
+
+
+@pytest.mark.parametrize("text, triple", [
+    ("Russia said it was ready to reach a peace deal but needed certain issues addressed first.", ("russia", "peace_talks", "conditional")),
+    ("Senior US officials gave mixed signals on military aid for Ukraine.", ("united_states", "military_aid", "conditional")),
+])
+def test_readiness_with_open_issues_and_mixed_signals_hedge(text: str, triple: tuple[str, str, str]) -> None:
+    assert triple in triples(text)
