@@ -43,6 +43,15 @@ _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
 # "The delegations of the United States and Ukraine agreed": the group noun opens its clause
 # (never "Trump met the leaders of Britain and France": an object)
 _GROUP_OF = re.compile(r"(?:^|[,;:]\s*|\bthat\s+)(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:delegations?|representatives|officials|negotiators|negotiating teams|teams|envoys|leaders|heads|ministers|foreign ministers|presidents|governments) of\s+(?:the\s+)?$", re.I)
+_OF_BEFORE = re.compile(r"\bof\s+(?:the\s+)?$", re.I)
+
+
+def _group_of(s: str, at: int) -> bool:
+    """Does a clause-opening group noun with "of" stand right before `at`? (The cheap "of" test
+    first: this runs for every mention.)"""
+    return bool(_OF_BEFORE.search(s, max(0, at - 12), at)) and bool(_GROUP_OF.search(s, 0, at))
+
+
 _ALONG_WITH = re.compile(r"\b(?:along|together) with\s+(?:the\s+)?$", re.I)
 _AND_JOIN = re.compile(r"\s*(?:,|,? and|,? as well as|,? along with|,? together with)\s+(?:(?:the|its|his|her|their)\s+)?(?:[A-Z][\w.'-]*\s+){0,4}")
 # between a passive cue and its agent: "by", "to", and titles ("by Italian Prime Minister ...")
@@ -75,7 +84,7 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
     before = s[max(0, m.start - 30) : m.start]
     if _ALONG_WITH.search(before):  # "the U.S., along with European nations, imposed ...": a second subject
         return False
-    if _GROUP_OF.search(s, 0, m.start):  # "the delegations of the United States and Ukraine agreed": their people
+    if _group_of(s, m.start):  # "the delegations of the United States and Ukraine agreed": their people
         return False
     if rs.lexicon.object_markers.ends(before) or rs.lexicon.object_after_modal.search(before):
         return True
@@ -91,7 +100,7 @@ def _is_object(rs: RuleSet, s: str, m: Mention, mentions: list[Mention] | None =
             joined = joined or bool(_LIST_END.match(s, earlier[-1].end))
             m = earlier.pop()
             if joined and rs.lexicon.object_markers.ends(s[max(0, m.start - 30) : m.start]):
-                return not _GROUP_OF.search(s, 0, m.start)
+                return not _group_of(s, m.start)
     return False
 
 
@@ -107,7 +116,7 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
         gap = s[prev.end : mentions[idx].start]
         joined = _JOIN_GAP.fullmatch(gap) or (listed and _COMMA_GAP.fullmatch(gap))
         before = s[max(0, prev.start - 30) : prev.start]
-        if joined and (not _OBJ_BEFORE.search(before) or _GROUP_OF.search(s, 0, prev.start)):
+        if joined and (not _OBJ_BEFORE.search(before) or _group_of(s, prev.start)):
             if not _COMMA_GAP.fullmatch(gap):
                 listed = True  # an "and" closes the list: the commas before it join too
             for a in prev.actors:
@@ -284,7 +293,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
                 and not any(a <= m.start < b for a, b in ctx.term_spans) and not _is_object(rs, s, m, ctx.mentions)]
         if main:
             return _coordinated(s, ctx.mentions, main[0]), "subject", main[0].text, None
-    if _COORDINATED_PREDICATE.search(s, lo, pos) and _FINITE_PAST.match(s, pos):
+    if _FINITE_PAST.match(s, pos) and _COORDINATED_PREDICATE.search(s, max(lo, pos - 30), pos):
         # "Peskov said a Putin-Trump call was likely, but ruled out ...": a second predicate with
         # no subject of its own shares the clause's first subject, never the nearest name
         first = next((m for m in ctx.mentions if lo <= m.start and m.end <= pos and not any(a < m.start < b for a, b in relative)
