@@ -99,6 +99,13 @@ class _State:
     last_quote_index: int = -2
     index: int = 0
 
+    def names_document(self, actors: tuple[str, ...] | None = None, text: str | None = None) -> None:
+        """The sentence being read names a document, and with `actors` its author: terms set
+        out in the next sentences are the author's (attribution._document_terms)."""
+        self.document_index = self.index
+        if actors is not None:
+            self.document_author, self.document_author_text = actors, text
+
 
 @dataclass
 class _Cue:

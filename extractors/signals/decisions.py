@@ -65,12 +65,7 @@ def _relative_decision(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | 
                 if c.start >= last.end and _AUXILIARIES.fullmatch(s, last.end, c.start) and c.group.placement == "pre" and not c.group.deontic:
                     if set(actors) & set(first.actors):
                         return None
-                    stance = c.group.stance
-                    if hit.term.polarity == "inverse":
-                        stance = INVERT[stance]
-                    conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
-                    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
-                                    stance, actors, "relative clause", m.text, (), round(conf, 3), None)
+                    return _relative_reading(ctx, hit, c, actors, m.text)
             return None
     return _judged_in_relative(ctx, hit, cues, first)
 
@@ -87,15 +82,24 @@ def _judged_in_relative(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], first: Decis
         if c.group.placement != "post" or c.group.deontic or c.start < hit.end or not _WHICH_GAP.fullmatch(s, hit.end, c.start):
             continue
         holder = next((m for m in ctx.mentions if m.start >= c.end and _HOLDER_GAP.fullmatch(s, c.end, m.start)), None)
-        stance = INVERT[c.group.stance] if hit.term.polarity == "inverse" else c.group.stance
+        if holder is None:
+            return None
+        reading = _relative_reading(ctx, hit, c, holder.actors, holder.text)
         # (the same holder as the first reading: only when that reading came from elsewhere and
         # says otherwise, as a speaker's proposal no actor is named for)
-        if holder is None or (set(holder.actors) & set(first.actors) and (first.stance == stance or first.actor_via not in ("speaker", "reported speech", "according to"))):
+        if set(holder.actors) & set(first.actors) and (first.stance == reading.stance or first.actor_via not in ("speaker", "reported speech", "according to")):
             return None
-        conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
-        return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
-                        stance, holder.actors, "relative clause", holder.text, (), round(conf, 3), None)
+        return reading
     return None
+
+
+def _relative_reading(ctx: _Ctx, hit: _TermHit, c: _Cue, actors: tuple[str, ...], text: str) -> Decision:
+    """The reading a relative clause's cue gives the topic words before it, for its holders."""
+    s = ctx.sentence.text
+    stance = INVERT[c.group.stance] if hit.term.polarity == "inverse" else c.group.stance
+    conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
+    return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
+                    stance, actors, "relative clause", text, (), round(conf, 3), None)
 
 
 def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:

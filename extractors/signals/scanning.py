@@ -74,8 +74,7 @@ def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State)
         before = [m for m in mentions if m.end <= a and _DOC_PREFIX.fullmatch(s, m.end, a)]
         if before:  # "the U.S. plan", "Trump's 28-point plan": the author is named right there
             m = before[-1]
-            state.document_index = state.index
-            state.document_author, state.document_author_text = _coordinated(s, mentions, m), m.text
+            state.names_document(_coordinated(s, mentions, m), m.text)
             # the document is the clause's subject ("the US plan would require ..."), its author's
             added.append(Mention(a, b, state.document_author, "document", f"{dm.group(0)} (= {m.text})"))
             continue
@@ -84,8 +83,7 @@ def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State)
         agent = next((m for m in mentions if am and m.start >= am.end() and _THE.fullmatch(s, am.end(), m.start)), None)
         if agent is not None:  # "the plan, drafted by Witkoff and Dmitriev, ...": the plan is their mention
             actors = _coordinated_after(s, mentions, agent)
-            state.document_index = state.index
-            state.document_author, state.document_author_text = actors, agent.text
+            state.names_document(actors, agent.text)
             added.append(Mention(a, b, actors, "document", f"{dm.group(0)} (= {agent.text})"))
             continue
         else:
@@ -94,11 +92,10 @@ def _with_documents(rs: RuleSet, s: str, mentions: list[Mention], state: _State)
             if subj:
                 actors, text = _coordinated(s, mentions, subj[-1]), subj[-1].text
         if actors:
-            state.document_index = state.index
-            state.document_author, state.document_author_text = actors, text
+            state.names_document(actors, text)
             continue  # the sentence names the author itself
         if state.document_author and _DOC_DETERMINER.search(s, max(0, a - 12), a) and not any(m.start < b and a < m.end for m in mentions):
-            state.document_index = state.index
+            state.names_document()
             added.append(Mention(a, b, state.document_author, "document", f"{dm.group(0)} (= {state.document_author_text})"))
     if not added:
         return mentions

@@ -131,7 +131,7 @@ def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int
     pressure": the stance stated before is the new one (new_stance.before)."""
     s = ctx.sentence.text
     done = {(sh.actor, sh.topic) for sh in shifts}
-    for start, _end, sp in spans:
+    for start, end, sp in spans:
         if not (sp.reverses_earlier or sp.new_before):
             continue
         for d in decisions:
@@ -148,8 +148,8 @@ def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int
                     continue
                 done.add((actor, d.topic))
                 shifts.append(ReportedShift(actor, d.topic, old, new, s, sp.id, d.confidence))
-                ev.append(_Evidence(actor, d.topic, new, ctx.sentence.index, s, sp.id, s[start:_end], ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
-                traces.append(ShiftTrace(sp.id, f"{d.cue} … {s[start:_end]}", d.topic, (actor,), old, new, None))
+                ev.append(_Evidence(actor, d.topic, new, ctx.sentence.index, s, sp.id, s[start:end], ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
+                traces.append(ShiftTrace(sp.id, f"{d.cue} … {s[start:end]}", d.topic, (actor,), old, new, None))
 
 
 def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
