@@ -47,6 +47,7 @@ class Decision:
     modifiers: tuple[str, ...]
     confidence: float
     dropped: str | None = None  # why this firing makes no position
+    at: int = -1  # where the topic words (or the words referring back to them) start in the sentence
 
 
 @dataclass(frozen=True)

@@ -74,5 +74,5 @@ def ultimatum_readings(ctx: _Ctx, hits: list[_TermHit]) -> dict[int, Decision] |
             stance = "reject" if h.term.polarity == "inverse" or h.term.stance == "reject" else "demand"
             why = "an ultimatum: what the if-clause names is demanded"
         out[i] = Decision(h.rule.id, h.rule.topic, h.text, h.term.polarity, condition, stance, stance,
-                          actors, via, atext, (why,), round(h.rule.confidence * g.weights["ultimatum"], 3), None)
+                          actors, via, atext, (why,), round(h.rule.confidence * g.weights["ultimatum"], 3), None, h.start)
     return out

@@ -99,7 +99,7 @@ def _relative_reading(ctx: _Ctx, hit: _TermHit, c: _Cue, actors: tuple[str, ...]
     stance = INVERT[c.group.stance] if hit.term.polarity == "inverse" else c.group.stance
     conf = hit.rule.confidence * c.group.strength * ctx.rs.lexicon.grammar.via("relative clause")
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[c.start : c.end], c.group.stance,
-                    stance, actors, "relative clause", text, (), round(conf, 3), None)
+                    stance, actors, "relative clause", text, (), round(conf, 3), None, hit.start)
 
 
 def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
@@ -124,7 +124,7 @@ def _condition_list_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first:
     g = ctx.rs.lexicon.grammar
     conf = hit.rule.confidence * g.weights["second_reading"] * g.via(via)
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, colon.group(0).strip(), "demand", stance,
-                    actors, via, atext, (f"item of a list of {colon.group(1).lower()}",), round(conf, 3), None)
+                    actors, via, atext, (f"item of a list of {colon.group(1).lower()}",), round(conf, 3), None, hit.start)
 
 
 def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decision) -> Decision | None:
@@ -163,7 +163,7 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
         stance = INVERT[stance]
     conf = hit.rule.confidence * g.weights["second_reading"] * g.via("proposer")
     return Decision(hit.rule.id, hit.rule.topic, hit.text, hit.term.polarity, s[m.start : m.end], stance, stance,
-                    agents, via, m.text, (), round(conf, 3), None)
+                    agents, via, m.text, (), round(conf, 3), None, hit.start)
 
 
 # a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
@@ -174,7 +174,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     rule, s = hit.rule, ctx.sentence.text
 
     def dec(cue: str | None, cue_stance: str | None, stance: str | None, actors: tuple[str, ...] = (), via: str | None = None, atext: str | None = None, mods: tuple[str, ...] = (), conf: float = 0.0, dropped: str | None = None) -> Decision:
-        return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped)
+        return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped, hit.start)
 
     cue, inner, placement = _pair(ctx, hit, cues)
     # a cue governs words that are themselves a stance only when nothing stands between them

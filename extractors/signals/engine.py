@@ -159,13 +159,13 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
         if hits or carried:
             note = _sentence_block(rs, sent.text)
             rules = [rs.rules[i] for i in sorted(hits)] if hits else [carried.rule]
-            decisions, shift_traces, ev, sh = _analyse_sentence(ctx, rules, note, carried=carried)
+            decisions, shift_traces, ev, sh = _analyse_sentence(ctx, rules, note, carried=carried, antecedent=prev_hit)
             evidence.extend(ev)
             shifts.extend(sh)
         elif grammar.reservation_followup.search(sent.text):
             note = _hedge_previous(evidence, sent.index - 1) or note
         if hits:
-            prev_hit = ctx.hits[0] if len({h.rule.topic for h in ctx.hits}) == 1 else None
+            prev_hit = _antecedent(ctx.hits, decisions)
             prev_age = 0
         else:
             prev_age += 1
@@ -215,7 +215,21 @@ def _label(rs: RuleSet, actors: tuple[str, ...] | None, text: str | None) -> str
     return f"{text} ({', '.join(actors)})"
 
 
-def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
+def _antecedent(hits: list[_TermHit], decisions: list[Decision]) -> _TermHit | None:
+    """The topic a later "that proposal" or "it" can stand for: the sentence's only topic, else
+    its only topic that took a stance ("urged Putin to agree to a ceasefire before any talks
+    can advance. Trump had backed that proposal": the ceasefire, not the talks)."""
+    topics = {h.rule.topic for h in hits}
+    if len(topics) > 1:
+        topics = {d.topic for d in decisions if d.stance and not d.dropped} & topics
+    if len(topics) != 1:
+        return None
+    return next(h for h in hits if h.rule.topic in topics)
+
+
+def _analyse_sentence(
+    ctx: _Ctx, rules: list[Rule], block: str | None, carried: _TermHit | None = None, antecedent: _TermHit | None = None,
+) -> tuple[list[Decision], list[ShiftTrace], list[_Evidence], list[ReportedShift]]:
     rs, s = ctx.rs, ctx.sentence.text
     starts = ctx.starts or Candidates(s, rs.prefix_table)
     if carried is None:
@@ -265,16 +279,23 @@ def _analyse_sentence(ctx: _Ctx, rules: list[Rule], block: str | None, carried: 
     if len({h.rule.topic for h in uncued}) > 1:  # "a counteroffer of talks, without mentioning a truce": not the truce
         circumstance = rs.lexicon.grammar.mention_circumstance
         uncued = [h for h in uncued if not circumstance.search(s, max(0, h.start - 60), h.start)] or uncued
-    sources = uncued or ([carried] if carried else [])
-    if sources and len({h.rule.topic for h in sources}) == 1:
-        src = sources[0]
-        for pm in rs.lexicon.grammar.back_reference.finditer(s):
-            if any(pm.start() < b and a < pm.end() for a, b in ctx.term_spans):
-                continue  # "the ceasefire proposal" names its topic itself; it refers back to nothing
-            if any(c.end <= pm.start() and _tokens(s[c.end : pm.start()]) <= 1 and c.group.placement == "pre" for c in plain_cues):
-                pseudo = _TermHit(src.rule, src.term, pm.start(), pm.end(), f"{pm.group(0)} (= {src.text})")
-                decisions.append(_decide(ctx, pseudo, plain_cues, block))
-                break
+    earlier = carried or antecedent
+    for pm in rs.lexicon.grammar.back_reference.finditer(s):
+        if any(pm.start() < b and a < pm.end() for a, b in ctx.term_spans):
+            continue  # "the ceasefire proposal" names its topic itself; it refers back to nothing
+        if not any(c.end <= pm.start() and _tokens(s[c.end : pm.start()]) <= 1 and c.group.placement == "pre" for c in plain_cues):
+            continue
+        # it refers back: to a topic named before it in this sentence, else to the previous
+        # sentence's ("had backed that proposal but reversed course after meeting Putin": not the meeting)
+        sources = [h for h in uncued if h.end <= pm.start()]
+        if not sources:
+            noun_phrase = " " in pm.group(0).strip()  # "that proposal", not "it"
+            sources = [earlier] if noun_phrase and earlier else uncued or ([carried] if carried else [])
+        if sources and len({h.rule.topic for h in sources}) == 1:
+            src = sources[0]
+            pseudo = _TermHit(src.rule, src.term, pm.start(), pm.end(), f"{pm.group(0)} (= {src.text})")
+            decisions.append(_decide(ctx, pseudo, plain_cues, block))
+        break
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
     _background_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     _not_anymore_shifts(ctx, decisions, shift_traces, shifts, shift_ev)

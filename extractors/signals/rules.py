@@ -380,7 +380,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-02.79"
+ENGINE_REVISION = "2026-12-03.1"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -603,7 +603,7 @@ def _grammar(doc: Any) -> Grammar:
         proposer_after_demand=after(alt("proposal", "demanded_by_agent")),
         accusation=re.compile(rf"\b{alt('accusation_verbs')}\s+((?:[\w.'-]+\s+){{1,5}}?)(?:of|for)\s+(?:[\w'-]+\s+){{0,2}}?$", re.I),
         back_reference=re.compile(
-            rf"\b(?:{dets}\s+(?:[\w-]+\s+)?{back_nouns}|{pronouns})\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I
+            rf"\b(?:{dets}\s+(?:[\w-]+\s+)?{back_nouns}\b(?!\s+(?:{alt('back_reference', 'content_words')})\b)|{pronouns})\b(?!\s+(?:is|was|would|will|has|had)\b)", re.I
         ),
         document=re.compile(rf"\b(?:(?:{numbered}|draft|peace|revised|new|original|initial|latest|updated|amended)[- ])*{doc_nouns}\b", re.I),
         negating=re.compile(

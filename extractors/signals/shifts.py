@@ -137,7 +137,7 @@ def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int
         for d in decisions:
             if d.dropped or d.stance not in ("accept", "reject", "demand") or _uncued(d):
                 continue
-            at = s.find(d.term)
+            at = d.at
             if not 0 <= at < start or not (_EARLIER_LINK if sp.reverses_earlier else _NEW_LINK).search(s, at, start):
                 continue
             old, new = (d.stance, INVERT[d.stance]) if sp.reverses_earlier else (sp.from_stance, d.stance)

@@ -814,6 +814,23 @@ def test_a_back_reference_skips_topic_words_named_only_as_a_circumstance() -> No
     assert ("europe", "peace_talks", "reject") in triples(text)
 
 
+def test_a_back_reference_looks_back_not_ahead() -> None:
+    # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
+    # named after it in its own sentence; the reversal then turns the earlier backing
+    text = ("European leaders urged Trump to insist that Putin agree to a ceasefire before any talks can advance. "
+            "Trump had previously backed that proposal but reversed course after meeting with Putin in Alaska.")
+    assert ("united_states", "ceasefire_full", "accept", "reject") in _shifts_of(text)
+    assert ("united_states", "peace_talks", "accept") not in triples(text)
+
+
+def test_a_noun_followed_by_its_content_refers_back_to_nothing() -> None:
+    # "the idea of European peacekeepers" names its own content: not the NATO bid after it
+    text = ("Pouring cold water on the idea of European peacekeepers and on any notion that Ukraine could ever join NATO, "
+            "Lavrov said the troops would be a threat.")
+    terms = [d.term for t in explain(text, ruleset=RS).sentences for d in t.decisions]
+    assert terms and not any(term.startswith("the idea") for term in terms)
+
+
 def test_a_back_reference_weighs_each_topic_by_its_own_reading_not_its_neighbour_s() -> None:
     # the ceasefire's second reading (its proposer) must not stand in for the talks' reading
     text = "A ceasefire proposed by Washington and talks were discussed; Ukraine backs it."
