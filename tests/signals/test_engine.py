@@ -261,6 +261,17 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ('Trump replied, "I am not so interested in talking anymore."', ("united_states", "peace_talks", "accept", "reject")),
         ("In a reversal of its earlier stance, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
         ("Bowing to pressure from Washington, Kyiv accepted the 30-day ceasefire.", ("ukraine", "ceasefire_full", "reject", "accept")),
+        # wordings met in real reporting: a change named after the statement, a particle-less
+        # retreat, a progressive "no longer", "changed tack", a verb before "for the first time"
+        ("Zelensky said he was ready to hold elections, a reversal of his earlier position.", ("ukraine", "elections_leadership", None, "accept")),
+        ("The Kremlin said it was now open to a ceasefire, a change from its earlier insistence on a settlement first.", ("russia", "ceasefire_full", None, "accept")),
+        ("Zelensky has ruled out ceding the Donbas, despite earlier signalling he might consider it.", ("ukraine", "territory", None, "reject")),
+        ("Kyiv has retreated from its demand for NATO membership.", ("ukraine", "nato_membership", "demand", "conditional")),
+        ("Russia is no longer demanding that Ukraine withdraw from the Donbas.", ("russia", "territory", "demand", "conditional")),
+        ("The Kremlin changed tack and said it was open to talks with Kyiv.", ("russia", "peace_talks", None, "accept")),
+        ("Trump has changed his mind and now supports sending Patriot missiles to Ukraine.", ("united_states", "military_aid", None, "accept")),
+        ("Zelensky signalled for the first time that he could accept a ceasefire along the current lines.", ("ukraine", "ceasefire_full", None, "accept")),
+        ("After resisting for months, the EU agreed on new sanctions against Russia.", ("europe", "sanctions", "reject", "accept")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
