@@ -206,6 +206,17 @@ _FINITE_PAST = re.compile(r"(?:\w+ed|said|told|gave|took|made|sought|held|put|se
 # what may stand before the clause's first subject: nothing, a dateline, a title or an opener
 _SUBJECT_START = re.compile(r"\s*(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*(?:\([^)]*\))?\s*[-\u2013\u2014:]\s*)?(?:(?:On|In|At|Earlier|Later|Meanwhile|However|Still|Separately|Also)\b[^,]{0,40},\s*)?(?:the\s+)?(?:[\w.'-]+\s+){0,4}?", re.S)
 
+# ", and the United States agreed to ...": a mention after a comma and "and", right before a
+# verb in the past tense, opens a clause of its own; it does not join the object before the comma
+# ("a ceasefire with Moscow, and the United States agreed")
+_CLAUSE_AND = re.compile(r",\s+and\s+(?:the\s+)?$", re.I)
+
+
+def _opens_clause(s: str, m: Mention, pos: int) -> bool:
+    verb = len(s[m.end : pos]) - len(s[m.end : pos].lstrip()) + m.end
+    return verb <= pos and _FINITE_PAST.match(s, verb) is not None and _CLAUSE_AND.search(s, max(0, m.start - 12), m.start) is not None
+
+
 # the mood in which a text sets out a document's terms: "Kiev would be granted security
 # guarantees", "the army would be capped at 600,000"
 _TERMS_MOOD = re.compile(r"\b(?:would|will|shall)\b", re.I)
@@ -310,7 +321,8 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         # a topic's own words are no subject, except a document ("the 28-point peace plan ... rules out")
         if (m.kind != "document" and any(a <= m.start < b for a, b in ctx.term_spans)) or (exclude and exclude[0] <= m.start < exclude[1]):
             continue
-        if _is_object(rs, s, m, ctx.mentions) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])):
+        if _is_object(rs, s, m, ctx.mentions) and not (re.search(r"\bwith\s+(?:the\s+)?$", s[max(0, m.start - 10) : m.start]) and _ABSOLUTE.fullmatch(s[m.end : pos] + s[pos : pos + 12].split(" ")[0])) \
+                and not _opens_clause(s, m, pos):
             continue  # an object; but "with Trump promising to" makes Trump the subject
         if best is None or m.start > best[0]:
             best = (m.start, "mention", m)

@@ -825,6 +825,16 @@ def test_a_back_reference_skips_topic_words_named_only_as_a_circumstance() -> No
     assert ("europe", "peace_talks", "reject") in triples(text)
 
 
+def test_a_name_after_comma_and_before_a_past_verb_opens_its_own_clause() -> None:
+    # "with Moscow, and the United States agreed": not a second object of "with"
+    text = ("Kyiv agreed to a 30-day ceasefire with Moscow, and the United States agreed to immediately "
+            "resume intelligence sharing and security assistance.")
+    assert ("united_states", "military_aid", "reject", "accept") in _shifts_of(text)
+    assert ("ukraine", "military_aid", "accept") not in triples(text)
+    # an object list stays one: "talks with Moscow, and Washington" names no new subject
+    assert ("united_states", "peace_talks", "accept") not in triples("Kyiv agreed to hold talks with Moscow, and Washington.")
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
