@@ -73,7 +73,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     s = ctx.sentence.text
     pre = [
         c for c in cues
-        if c.group.placement == "pre" and c.end <= hit.start and _tokens(s[c.end : hit.start]) <= c.group.window
+        if c.group.placement == "pre" and c.end <= hit.start and _object_tokens(ctx, c.end, hit.start) <= c.group.window
         and _same_region(ctx, c.start, hit.start) and not _clause_break(ctx, c.end, hit.start)
     ]
     pre = [c for c in pre if not _blocked(ctx, c.end, hit) and not _REGARDLESS.search(s, c.end, hit.start)]
@@ -129,6 +129,20 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
     if rel:
         return min(rel, key=lambda c: c.start), None, "relative"
     return None, None, ""
+
+
+def _object_tokens(ctx: _Ctx, a: int, b: int) -> int:
+    """Tokens from a cue to topic words; after an apposition's marker (", even the possibility
+    of American troops") counted from the marker, when the first object fits the window too."""
+    s = ctx.sentence.text
+    n = _tokens(s[a:b])
+    if n > 6 and ("," in s[a:b] or " -" in s[a:b] or "\u2014" in s[a:b]):
+        last = None
+        for m in ctx.rs.lexicon.grammar.appositive.finditer(s, a, b):
+            last = m
+        if last is not None:
+            return max(_tokens(s[a : last.start()]), _tokens(s[last.end() : b]))
+    return n
 
 
 def rs_anaphor(ctx: _Ctx, gap: str) -> bool:

@@ -835,6 +835,14 @@ def test_a_name_after_comma_and_before_a_past_verb_opens_its_own_clause() -> Non
     assert ("united_states", "peace_talks", "accept") not in triples("Kyiv agreed to hold talks with Moscow, and Washington.")
 
 
+def test_an_apposition_extends_the_object_of_a_cue() -> None:
+    text = "Trump did not rule out a lasting US role in Ukraine's security, even the possibility of American troops on the ground."
+    assert ("united_states", "foreign_troops", "conditional") in triples(text)
+    # without the marker, a second noun phrase that far away stays out of the cue's reach
+    far = "Trump did not rule out a lasting US role in Ukraine's security, and he spoke about the possibility of American troops on the ground."
+    assert ("united_states", "foreign_troops", "conditional") not in triples(far)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
