@@ -33,7 +33,8 @@ _SAID_AFTER = re.compile(r"[\",]\s*(?:said|says|added|adds|wrote|writes|noted|wa
 
 _HEADLINE_COLON = re.compile(r"(?:'s)?\s*:\s")
 
-_JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}", re.I)
+# (a bare hyphen joins too: "the US-Russia proposals", "U.S.-Ukraine talks")
+_JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? together with)\s*(?:the |his |her |its |their |[A-Z][\w.-]*\s){0,3}|[-\u2013]", re.I)
 
 _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 

@@ -843,6 +843,11 @@ def test_an_apposition_extends_the_object_of_a_cue() -> None:
     assert ("united_states", "foreign_troops", "conditional") not in triples(far)
 
 
+def test_a_hyphenated_pair_of_actors_names_both() -> None:
+    got = triples("The US-Russia proposals make no allowance for any peacekeeping force in a post-war Ukraine.")
+    assert {("united_states", "foreign_troops", "reject"), ("russia", "foreign_troops", "reject")} <= got
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
