@@ -272,6 +272,8 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Trump has changed his mind and now supports sending Patriot missiles to Ukraine.", ("united_states", "military_aid", None, "accept")),
         ("Zelensky signalled for the first time that he could accept a ceasefire along the current lines.", ("ukraine", "ceasefire_full", None, "accept")),
         ("After resisting for months, the EU agreed on new sanctions against Russia.", ("europe", "sanctions", "reject", "accept")),
+        ("In apparent shift, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
+        ("The US backed away from its sanctions threat against Moscow.", ("united_states", "sanctions", "conditional", "reject")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
