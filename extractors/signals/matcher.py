@@ -23,6 +23,7 @@ from typing import Any
 # a word start: not after a word character or a hyphen (the patterns' own left bound)
 _WORD_START = re.compile(r"(?<![\w-])[\w\"']")
 _start = re.Match.start
+_SPACES = re.compile(r"\s")  # one for one: offsets stay aligned
 WINDOW = 6  # the longest prefix best_prefixes gives
 _MEMO_LIMIT = 100_000  # six-character windows remembered per table before starting afresh
 _NONE: tuple[int, ...] = ()
@@ -70,6 +71,8 @@ class Candidates:
         low = s.lower()
         if len(low) != len(s):  # a few characters lower-case to two: keep offsets aligned
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
+        if not low.isprintable():  # a tab or newline reads as the space a prefix names (\s in a pattern)
+            low = _SPACES.sub(" ", low)
         self.s = s
         self.anywhere = table.anywhere
         memo, owners_at = table.memo, table.owners_at

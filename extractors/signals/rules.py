@@ -92,6 +92,9 @@ class CueGroup:
     subject_stance: str | None = None
 
 
+_CATEGORY_CHARS = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " "}
+
+
 def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[str] | None:
     """The lower-case n-character strings every match of `pattern` must start with, or
     None when that cannot be told (a class, a wildcard, too many alternatives)."""
@@ -118,9 +121,13 @@ def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[st
         if name == "IN":
             chars = []
             for iop, iav in av:
-                if str(iop) != "LITERAL":
+                kind = str(iop)
+                if kind == "LITERAL":
+                    chars.append(chr(iav).lower())
+                elif kind == "CATEGORY" and str(iav) in _CATEGORY_CHARS:
+                    chars.extend(_CATEGORY_CHARS[str(iav)])  # \d, \s (the matcher reads any space as " ")
+                else:
                     return False
-                chars.append(chr(iav).lower())
             return all(walk(rest, acc + c, depth) for c in set(chars))
         if name == "BRANCH":
             return all(walk(list(alt) + rest, acc, depth) for alt in av[1])
@@ -138,16 +145,19 @@ def literal_prefixes(pattern: str, n: int = 3, limit: int = 400) -> frozenset[st
         return False
 
     ok = walk(list(tree), "")
-    # the engine looks for matches only at word starts (a letter, digit or quote)
-    if not ok or not out or not all(p[0].isalnum() or p[0] in "_\"'" for p in out):
+    # the engine looks for matches only at word starts (a letter, digit or straight quote):
+    # a prefix that starts with a space or a curly quote (normalised text has none) stands
+    # for a match whose words start one character later, at a prefix that is kept
+    starts = {p for p in out if p[0].isalnum() or p[0] in "_\"'"}
+    if not ok or not starts:
         return None
-    return frozenset(out)
+    return frozenset(starts)
 
 
 def best_prefixes(pattern: str) -> frozenset[str] | None:
-    """literal_prefixes at the greatest length (6 down to 3) the pattern allows: a longer
+    """literal_prefixes at the greatest length (6 down to 1) the pattern allows: a longer
     prefix lets the engine skip more word starts ("to help" is tried only at "to hel")."""
-    for n in (6, 5, 4, 3):
+    for n in (6, 5, 4, 3, 2, 1):  # (1-2: "\\d+-point" starts at any digit; still better than every position)
         found = literal_prefixes(pattern, n, limit=600)
         if found:
             return found
