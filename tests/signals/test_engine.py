@@ -850,6 +850,12 @@ def test_a_hyphenated_pair_of_actors_names_both() -> None:
     assert {("united_states", "foreign_troops", "reject"), ("russia", "foreign_troops", "reject")} <= got
 
 
+def test_a_reservation_in_the_next_sentence_hedges_the_readiness() -> None:
+    text = ('"We are ready for these negotiations on the Ukraine question. But there are also points we need '
+            'to talk through," Putin said.')
+    assert ("russia", "peace_talks", "conditional") in triples(text)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
