@@ -856,6 +856,16 @@ def test_a_reservation_in_the_next_sentence_hedges_the_readiness() -> None:
     assert ("russia", "peace_talks", "conditional") in triples(text)
 
 
+def test_stalled_as_an_adjective_is_no_stalling() -> None:
+    assert ("united_states", "peace_talks", "accept") in triples("Trump met Zelensky at the Vatican, aiming to revive stalled peace talks.")
+    assert ("russia", "peace_talks", "conditional") in triples("Russia stalled on the peace talks for weeks.")
+
+
+def test_a_quoted_too_early_still_negates() -> None:
+    text = 'Macron deemed that it was "much too early" to consider lifting the sanctions imposed on Moscow.'
+    assert ("europe", "sanctions", "accept") in triples(text)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
