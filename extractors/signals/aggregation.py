@@ -14,6 +14,11 @@ def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
     out = []
     for (actor, topic), evs in groups.items():
         best = max(evs, key=lambda e: (e.confidence, -e.sentence_index))
+        # "hoped the missiles would not be required - though he did not rule out supplying
+        # them": one sentence that both rejects and hedges holds the hedge
+        here = {e.stance for e in evs if e.sentence_index == best.sentence_index}
+        if best.stance in ("accept", "reject") and "conditional" in here:
+            best = max((e for e in evs if e.sentence_index == best.sentence_index and e.stance == "conditional"), key=lambda e: e.confidence)
         # mentions with no cue (cue None) never add up to a confident position
         same = [e.confidence for e in evs if e.stance == best.stance and e.cue is not None] or [best.confidence]
         miss = 1.0

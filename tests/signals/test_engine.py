@@ -866,6 +866,12 @@ def test_a_quoted_too_early_still_negates() -> None:
     assert ("europe", "sanctions", "accept") in triples(text)
 
 
+def test_a_sentence_that_rejects_and_hedges_holds_the_hedge() -> None:
+    text = ("Trump said he hoped Tomahawk missiles would not be required for the peace push - though he did not "
+            "rule out supplying the long-range weapons to Ukraine.")
+    assert ("united_states", "military_aid", "conditional") in triples(text)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
