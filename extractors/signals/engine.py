@@ -59,6 +59,7 @@ from extractors.signals.scanning import (
 )
 from extractors.signals.shifts import (
     _background_shifts,
+    _contrast_shifts,
     _not_anymore_shifts,
     _reversal_shifts,
     _shift_spans,
@@ -287,7 +288,8 @@ def _analyse_sentence(
             continue
         # it refers back: to a topic named before it in this sentence, else to the previous
         # sentence's ("had backed that proposal but reversed course after meeting Putin": not the meeting)
-        sources = [h for h in uncued if h.end <= pm.start()]
+        # ("Kyiv proposed a truce and Moscow rejected it": a topic this sentence already read counts too)
+        sources = [h for h in uncued if h.end <= pm.start()] or [h for h in hits if h.end <= pm.start()]
         if not sources:
             noun_phrase = " " in pm.group(0).strip()  # "that proposal", not "it"
             sources = [earlier] if noun_phrase and earlier else uncued or ([carried] if carried else [])
@@ -296,8 +298,14 @@ def _analyse_sentence(
             pseudo = _TermHit(src.rule, src.term, pm.start(), pm.end(), f"{pm.group(0)} (= {src.text})")
             decisions.append(_decide(ctx, pseudo, plain_cues, block))
         break
+    for i, d in enumerate(decisions):
+        # "no longer pushes Ukraine to give up territory", "no longer demands that Ukraine
+        # withdraw": the shift's own verb governs the words, whose subject holds nothing
+        if d.stance and not d.dropped and d.cue == d.term and any(b <= d.at and _tokens(s[b : d.at]) <= 4 for _, b, _ in shift_spans):
+            decisions[i] = dataclasses.replace(d, stance=None, dropped="governed by the reported shift's verb")
     shift_traces, shifts, shift_ev = _shifts(ctx, hits, cues, shift_spans, decisions, block)
     _background_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
+    _contrast_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     _not_anymore_shifts(ctx, decisions, shift_traces, shifts, shift_ev)
     _reversal_shifts(ctx, decisions, shift_spans, shift_traces, shifts, shift_ev)
     shifted = {(e.actor, e.topic) for e in shift_ev}

@@ -27,6 +27,7 @@ from extractors.signals.rules import RuleSet
 # the reported shift read from a relative clause's stance and the main clause's "now" stance
 SHIFT_BACKGROUND_NOW = "shift-background-now"
 SHIFT_NOT_ANYMORE = "shift-not-anymore"
+SHIFT_CONTRAST = "shift-contrast"
 # "not interested in talking anymore", "will not fund it any longer": a negated stance that
 # says it held before
 # ("any more territory" is a quantity, not a change: "any more" only before punctuation or the end)
@@ -172,6 +173,35 @@ def _background_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftT
                 shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_BACKGROUND_NOW, conf))
                 ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_BACKGROUND_NOW, new.cue, ctx.rs.lexicon.grammar.weights["reported_shift_evidence"]))
                 traces.append(ShiftTrace(SHIFT_BACKGROUND_NOW, f"{old.cue} … now {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
+
+
+def _contrast_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
+    """"Russia previously rejected a ceasefire but has now accepted a 30-day truce": an earlier
+    stance (a time word right before its cue, grammar.yaml contrast_shift.earlier, or the past
+    perfect with one) set by "but ... now" against a new stance on the same topic, by the same
+    actor, later in the sentence: a reported shift between them."""
+    s = ctx.sentence.text
+    g = ctx.rs.lexicon.grammar
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    kept = [d for d in decisions if d.stance and not d.dropped and not _uncued(d) and d.at >= 0 and d.cue]
+    for old in kept:
+        cue_at = s.rfind(str(old.cue).split()[0], 0, old.at + 1)
+        past = any(m.startswith("background: past perfect") for m in old.modifiers)
+        if cue_at < 0 or not (past or g.contrast_earlier.search(s, max(0, cue_at - 40), cue_at)):
+            continue
+        for new in kept:
+            if new.topic != old.topic or new.at <= old.at or new.stance == old.stance or new is old:
+                continue
+            if any(m.startswith("background:") for m in new.modifiers) or not g.contrast_new.search(s, old.at, new.at):
+                continue
+            for actor in new.actors:
+                if actor not in old.actors or (actor, old.topic) in done:
+                    continue
+                done.add((actor, old.topic))
+                conf = round(min(old.confidence, new.confidence), 3)
+                shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_CONTRAST, conf))
+                ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_CONTRAST, new.cue, g.weights["reported_shift_evidence"]))
+                traces.append(ShiftTrace(SHIFT_CONTRAST, f"{old.cue} … but … {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
 
 
 def _not_anymore_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:

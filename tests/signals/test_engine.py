@@ -274,6 +274,12 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("After resisting for months, the EU agreed on new sanctions against Russia.", ("europe", "sanctions", "reject", "accept")),
         ("In apparent shift, Moscow agreed to a 30-day ceasefire.", ("russia", "ceasefire_full", None, "accept")),
         ("The US backed away from its sanctions threat against Moscow.", ("united_states", "sanctions", "conditional", "reject")),
+        # an earlier stance set against a new one: "previously ... but now", "had long ... but is now"
+        ("Russia previously rejected a ceasefire but has now accepted a 30-day truce.", ("russia", "ceasefire_full", "reject", "accept")),
+        ("Ukraine had long rejected any freeze of the front line but is now ready to consider it.", ("ukraine", "territory", "reject", "accept")),
+        ("The United States initially backed the 30-day ceasefire proposal but later dropped it.", ("united_states", "ceasefire_full", "accept", "reject")),
+        ("Zelensky is now ready to hold elections after months of rejecting them.", ("ukraine", "elections_leadership", "reject", "accept")),
+        ("Trump said he would no longer push Ukraine to give up territory.", ("united_states", "territory", "accept", "reject")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
@@ -870,6 +876,23 @@ def test_a_sentence_that_rejects_and_hedges_holds_the_hedge() -> None:
     text = ("Trump said he hoped Tomahawk missiles would not be required for the peace push - though he did not "
             "rule out supplying the long-range weapons to Ukraine.")
     assert ("united_states", "military_aid", "conditional") in triples(text)
+
+
+def test_no_contrast_shift_without_an_earlier_time_word_or_a_new_one() -> None:
+    # two stances, no "previously ... now": two readings, no reported change
+    assert not _shifts_of("Russia rejected a ceasefire but accepted a 30-day truce for energy sites.")
+    assert not _shifts_of("Russia previously rejected a ceasefire and accepted a 30-day truce.")
+
+
+def test_a_pronoun_takes_a_topic_its_sentence_already_read() -> None:
+    assert ("russia", "ceasefire_full", "reject") in triples("Kyiv proposed a 30-day ceasefire and Moscow rejected it.")
+
+
+def test_words_governed_by_a_shift_verb_give_their_subject_no_stance() -> None:
+    # "no longer demands that Ukraine withdraw": Russia's demand eased; Ukraine says nothing
+    got = triples("Russia no longer demands that Ukraine withdraw from the Donbas.")
+    assert not any(a == "ukraine" for a, _, _ in got)
+    assert not any(a == "ukraine" for a, _, _ in triples("Trump said he would no longer push Ukraine to give up territory."))
 
 
 def test_a_back_reference_looks_back_not_ahead() -> None:
