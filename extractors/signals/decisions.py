@@ -36,6 +36,23 @@ _SUBJUNCTIVE_GAP = re.compile(r"\s*(?:that\s+)?(?:(?:any|a|an|the|all|every|such
 
 _EMBEDDED_GAP = re.compile(r"[\s,]*(?:that\s+)?(?:[\w'.-]+\s+){1,3}?(?:to\s+|would\s+|will\s+|should\s+|could\s+|might\s+|must\s+)?", re.I)
 
+def _embedding_cue(ctx: _Ctx, cues: list[_Cue], hit: _TermHit, subject: str | None) -> _Cue | None:
+    """The cue whose object clause the subject of self-stating topic words opens ("proposing
+    that Kyiv ...", "urged Ukraine to ..."), or None."""
+    s = ctx.sentence.text
+    m = next((m for m in reversed(ctx.mentions) if m.end <= hit.start and m.text == subject), None)
+    if m is None:
+        return None
+    for c0 in cues:
+        if c0.group.embeds and c0.group.placement == "pre" and c0.end <= m.start and _EMBED_OPENER.fullmatch(s, c0.end, m.start):
+            return c0
+    return None
+
+
+# between an embedding cue and the subject of its object clause: "proposing that ", "urged "
+_EMBED_OPENER = re.compile(r"\s*(?:that\s+)?(?:the\s+)?", re.I)
+
+
 def _uncued(d: Decision) -> bool:
     """Topic words read with no stance cue: dropped, or only a mention (rule.mention_stance).
     A mention is the one reading with a stance and no cue (aggregation.py reads it so too)."""
@@ -285,6 +302,15 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
     else:
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
+        if placement == "self" and not mention and actors and via != "carry-over":
+            # "proposing that Kyiv drop its NATO bid and surrender more territory": the words'
+            # own subject stands in a clause another cue embeds; that cue's subject holds them
+            embedding = _embedding_cue(ctx, cues, hit, atext)
+            if embedding is not None:
+                new = "reject" if stance == "reject" else embedding.group.stance
+                mods.append(f"inside {s[embedding.start : embedding.end]!r}: {stance} -> {new}")
+                stance, cue_text = new, f"{s[embedding.start : embedding.end]} … {cue_text}"
+                actors, via, atext, drop = _subject(ctx, embedding.start, exclude=(hit.start, hit.end))
     if not actors:
         return dec(cue_text, stance0, stance, mods=tuple(mods), dropped=drop or "no actor")
     if mention:

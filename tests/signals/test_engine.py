@@ -895,6 +895,12 @@ def test_words_governed_by_a_shift_verb_give_their_subject_no_stance() -> None:
     assert not any(a == "ukraine" for a, _, _ in triples("Trump said he would no longer push Ukraine to give up territory."))
 
 
+def test_a_second_verb_in_an_embedded_clause_is_the_embedding_cue_s_holder_s() -> None:
+    got = triples("Washington proposed that Kyiv drop its NATO bid and surrender the rest of the Donbas.")
+    assert ("united_states", "territory", "accept") in got
+    assert not any(a == "ukraine" for a, _, _ in got)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
