@@ -49,6 +49,12 @@ def _embedding_cue(ctx: _Ctx, cues: list[_Cue], hit: _TermHit, subject: str | No
     return None
 
 
+# the verbs before a cue in a list under one modal: " surrender long-range missile capabilities, " (then the cue)
+_VERB_LIST = re.compile(r"\s*(?:also\s+)?\w+\s+(?:[\w'.-]+\s+){0,6}?[\w'.-]+,(?:\s+(?:also\s+)?\w+\s+(?:[\w'.-]+\s+){0,6}?[\w'.-]+,)*\s+(?:and\s+)?(?:also\s+)?", re.I)
+
+# a name that opens a list item is a new subject, not a word of the object ("..., and Moscow ...")
+_NEW_SUBJECT = re.compile(r"(?:,|\band)\s+(?:the\s+)?$", re.I)
+
 # between an embedding cue and the subject of its object clause: "proposing that ", "urged "
 _EMBED_OPENER = re.compile(r"\s*(?:that\s+)?(?:the\s+)?", re.I)
 
@@ -247,6 +253,11 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
                     any(c0.end <= m.start < cue.start for m in ctx.mentions) or rs_anaphor(ctx, gap) or _SUBJUNCTIVE_GAP.fullmatch(gap)
                 ):
                     outer = c0
+            if (c0.end <= cue.start and c0 is not cue and c0.group.deontic and deontic_inner is None and _VERB_LIST.fullmatch(gap)
+                  and not any(c0.end <= m.start < cue.start and _NEW_SUBJECT.search(s, max(0, m.start - 10), m.start) for m in ctx.mentions)):
+                # "Kyiv would have to surrender its missiles, accept a rollback of U.S. aid and
+                # agree to a ban on foreign troops": every verb of the list is under the obligation
+                deontic_inner = c0
     if governed_self and cue.group.deontic and not judged_self:
         deontic_inner, stance0 = cue, hit.term.stance or "accept"
     stance, mods, why = _modify(ctx, cue, stance0, action=placement == "self")
@@ -283,6 +294,9 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         if ctx.speaker:
             actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
             mods.append(f"obligation {s[deontic_inner.start : deontic_inner.end]!r} reported by the speaker")
+        elif ctx.according is not None:  # "which, according to Moscow, should include ..."
+            actors, via, atext, drop = ctx.according.actors, "according to", ctx.according.text, None
+            mods.append(f"obligation {s[deontic_inner.start : deontic_inner.end]!r} according to its source")
         else:
             actors, via, atext, drop = None, None, None, "obligation ('must', 'have to') with no speaker: the author's opinion"
     elif cue.group.deontic:

@@ -901,6 +901,18 @@ def test_a_second_verb_in_an_embedded_clause_is_the_embedding_cue_s_holder_s() -
     assert not any(a == "ukraine" for a, _, _ in got)
 
 
+def test_every_verb_of_a_list_under_a_modal_is_under_the_obligation() -> None:
+    # the plan's terms, told by nobody: Kyiv "would have to" do them, it does not hold them
+    text = ("Kyiv would also have to surrender long-range missile capabilities, accept a rollback of U.S. military "
+            "assistance, and also agree to a complete ban on foreign troops.")
+    assert not any(a == "ukraine" for a, _, _ in triples(text))
+
+
+def test_an_obligation_according_to_a_source_is_the_source_s() -> None:
+    text = "The two sides could then sign a peace treaty, which, according to Moscow, should include Ukraine dropping its bid to join NATO."
+    assert ("russia", "nato_membership", "reject") in triples(text)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
