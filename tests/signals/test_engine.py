@@ -913,6 +913,12 @@ def test_an_obligation_according_to_a_source_is_the_source_s() -> None:
     assert ("russia", "nato_membership", "reject") in triples(text)
 
 
+def test_the_pair_is_the_two_actors_named_first() -> None:
+    got = triples("Trump had phoned Putin about an end to the war, a step that stunned Kyiv. The pair agreed to start negotiations.")
+    assert {("united_states", "peace_talks", "accept"), ("russia", "peace_talks", "accept")} <= got
+    assert ("ukraine", "peace_talks", "accept") not in got
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
