@@ -277,9 +277,14 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         stance = INVERT[stance]
     elif placement == "pre" and hit.term.polarity == "plain":
         neg = ctx.rs.lexicon.grammar.negating.search(s, max(cue.end, hit.start - 50), hit.start)
+        alternative = ctx.rs.lexicon.grammar.alternative.search(s, max(cue.end, hit.start - 40), hit.start)
         if neg:  # "agreed to a complete ban on foreign troops": a reject of the troops
             mods.append(f"negating noun {neg.group(0).strip()!r}: {stance} -> {INVERT[stance]}")
             stance = INVERT[stance]
+        elif alternative and stance in ("accept", "demand"):
+            # "wants a long-term settlement rather than a temporary ceasefire"
+            mods.append(f"the alternative set aside {alternative.group(0).strip()!r}: {stance} -> reject")
+            stance = "reject"
         elif stance == "demand" and _tokens(s[cue.end : hit.start]) <= 8 and (
             inner_neg := ctx.rs.lexicon.negation_hard.search(s, cue.end, hit.start)
         ):

@@ -344,6 +344,7 @@ class Grammar:
     setting: re.Pattern[str] = re.compile("(?!)")  # ends where topic words that are only a clause's setting start
     appositive: re.Pattern[str] = re.compile("(?!)")  # ", even " / ", including ": an apposition extends the object
     # a reported shift by contrast (shifts.py): a time word before the earlier cue; a link, then a new time word
+    alternative: re.Pattern[str] = re.compile("(?!)")  # "rather than a ": what follows is the rejected alternative
     contrast_earlier: re.Pattern[str] = re.compile("(?!)")
     contrast_new: re.Pattern[str] = re.compile("(?!)")
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
@@ -394,7 +395,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-03.15"
+ENGINE_REVISION = "2026-12-03.16"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -634,6 +635,7 @@ def _grammar(doc: Any) -> Grammar:
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         setting=re.compile(rf"\b{alt('settings')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
+        alternative=re.compile(rf"\b{alt('alternative_markers')}\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+\s+){{0,2}}$", re.I),
         contrast_earlier=re.compile(rf"\b{alt('contrast_shift', 'earlier')}\s+(?:[\w-]+\s+)?$", re.I),
         contrast_new=re.compile(rf"(?<!\w){alt('contrast_shift', 'links')}(?!\w).*?\b{alt('contrast_shift', 'new')}\b", re.I | re.S),
         appositive=re.compile(rf"(?:,|\s[-\u2013\u2014])\s*{alt('appositive_markers')}\s", re.I),
