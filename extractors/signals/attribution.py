@@ -218,10 +218,6 @@ def _opens_clause(s: str, m: Mention, pos: int) -> bool:
     return verb <= pos and _FINITE_PAST.match(s, verb) is not None and _CLAUSE_AND.search(s, max(0, m.start - 12), m.start) is not None
 
 
-# a group anaphor that counts two ("the pair", "both leaders", "the two sides")
-_TWO = re.compile(r"\b(?:two|pair|both)\b", re.I)
-
-
 # the mood in which a text sets out a document's terms: "Kiev would be granted security
 # guarantees", "the army would be capped at 600,000"
 _TERMS_MOOD = re.compile(r"\b(?:would|will|shall)\b", re.I)
@@ -337,7 +333,7 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
         if (best is None or start > best[0]) and not rs.lexicon.object_markers.ends(s[max(0, start - 30) : start]):
             own = tuple(dict.fromkeys(a for m in ctx.mentions if m.end <= start for a in m.actors))
             group = own if len(own) >= 2 else ctx.state.recent_actors
-            if len(group) > 2 and _TWO.search(gm.group(0)):
+            if len(group) > 2 and rs.lexicon.grammar.pair_anaphor.search(gm.group(0)):
                 group = group[:2]  # "Trump phoned Putin, a step that stunned Kyiv. The pair agreed ...": the first two
             if len(group) >= 2:  # "Trump and Putin spoke. The two agreed to ..."
                 return group, "carry-over", f"{gm.group(0)} = {', '.join(group)}", None

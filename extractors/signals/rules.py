@@ -344,6 +344,9 @@ class Grammar:
     setting: re.Pattern[str] = re.compile("(?!)")  # ends where topic words that are only a clause's setting start
     appositive: re.Pattern[str] = re.compile("(?!)")  # ", even " / ", including ": an apposition extends the object
     # a reported shift by contrast (shifts.py): a time word before the earlier cue; a link, then a new time word
+    pair_anaphor: re.Pattern[str] = re.compile("(?!)")  # "the pair", "both leaders": counts two
+    reversal_earlier_link: re.Pattern[str] = re.compile("(?!)")  # "but" before "reversed course"
+    reversal_new_link: re.Pattern[str] = re.compile("(?!)")  # ", as" before "he yielded to pressure"
     alternative: re.Pattern[str] = re.compile("(?!)")  # "rather than a ": what follows is the rejected alternative
     contrast_earlier: re.Pattern[str] = re.compile("(?!)")
     contrast_new: re.Pattern[str] = re.compile("(?!)")
@@ -578,6 +581,16 @@ def _grammar(doc: Any) -> Grammar:
     if not isinstance(doc, dict):
         raise RuleError("grammar.yaml: missing or not a mapping")
 
+    def words(*keys: str) -> str:
+        """alt() with whole words bounded and punctuation (",", ";") taken as it stands."""
+        node: Any = doc
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if not isinstance(node, list) or not node:
+            raise RuleError(f"grammar.yaml: {'.'.join(keys)}: expected a non-empty list")
+        items = sorted(map(str, node), key=len, reverse=True)
+        return "(?:" + "|".join(rf"(?<!\w){w}(?!\w)" if w[:1].isalnum() else re.escape(w) for w in items) + ")"
+
     def alt(*keys: str) -> str:
         node: Any = doc
         for k in keys:
@@ -635,9 +648,12 @@ def _grammar(doc: Any) -> Grammar:
         mention_vias=tuple(str(v) for v in (doc.get("mention") or {}).get("vias") or ()),
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         setting=re.compile(rf"\b{alt('settings')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
+        pair_anaphor=re.compile(words("pair_words"), re.I),
+        reversal_earlier_link=re.compile(words("reversal_links", "earlier"), re.I),
+        reversal_new_link=re.compile(words("reversal_links", "new"), re.I),
         alternative=re.compile(rf"\b{alt('alternative_markers')}\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+\s+){{0,2}}$", re.I),
         contrast_earlier=re.compile(rf"\b{alt('contrast_shift', 'earlier')}\s+(?:[\w-]+\s+)?$", re.I),
-        contrast_new=re.compile(rf"(?<!\w){alt('contrast_shift', 'links')}(?!\w).*?\b{alt('contrast_shift', 'new')}\b", re.I | re.S),
+        contrast_new=re.compile(rf"{words('contrast_shift', 'links')}.*?{words('contrast_shift', 'new')}", re.I | re.S),
         appositive=re.compile(rf"(?:,|\s[-\u2013\u2014])\s*{alt('appositive_markers')}\s", re.I),
         ultimatum_if=re.compile(rf"(?<!\bas )(?<!\beven )(?<!\bwhat )\b{alt('ultimatum', 'if_words')}\b", re.I),
         ultimatum_promise=re.compile(rf"(?<!\w){alt('ultimatum', 'promises')}\b", re.I),

@@ -121,8 +121,6 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
     return traces, _dedupe_shifts(shifts), ev
 
 
-_EARLIER_LINK = re.compile(r"\b(?:but|then|before|only to)\b", re.I)
-_NEW_LINK = re.compile(r",|\b(?:as|after|since|because)\b", re.I)
 
 
 def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int, int, Any]], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:
@@ -139,7 +137,8 @@ def _reversal_shifts(ctx: _Ctx, decisions: list[Decision], spans: list[tuple[int
             if d.dropped or d.stance not in ("accept", "reject", "demand") or _uncued(d):
                 continue
             at = d.at
-            if not 0 <= at < start or not (_EARLIER_LINK if sp.reverses_earlier else _NEW_LINK).search(s, at, start):
+            g = ctx.rs.lexicon.grammar
+            if not 0 <= at < start or not (g.reversal_earlier_link if sp.reverses_earlier else g.reversal_new_link).search(s, at, start):
                 continue
             old, new = (d.stance, INVERT[d.stance]) if sp.reverses_earlier else (sp.from_stance, d.stance)
             if old == new:
