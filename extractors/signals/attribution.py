@@ -112,6 +112,8 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
     # "Ukraine, the United States and other Western countries": a bare comma joins only
     # inside a list that an "and" closes (never "Zelensky, Trump said, ...")
     listed = bool(_LIST_END.match(s, m.end))
+    if not listed and idx == 1 and not s[: mentions[0].start].strip() and _COMMA_GAP.fullmatch(s[mentions[0].end : m.start]):
+        listed = True  # a headline's pair with no "and": "Russia, Ukraine agree to swap prisoners"
     while idx > 0:
         prev = mentions[idx - 1]
         gap = s[prev.end : mentions[idx].start]

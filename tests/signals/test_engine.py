@@ -919,6 +919,18 @@ def test_the_pair_is_the_two_actors_named_first() -> None:
     assert ("ukraine", "peace_talks", "accept") not in got
 
 
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Russia, Ukraine agree to swap prisoners", {("russia", "prisoner_exchange", "accept"), ("ukraine", "prisoner_exchange", "accept")}),
+        ("Kyiv says no to Donbas withdrawal", {("ukraine", "territory", "reject")}),
+        ("Lavrov: NATO membership for Ukraine out of the question", {("russia", "nato_membership", "reject")}),
+    ],
+)
+def test_headline_wording(headline: str, expected: set) -> None:
+    assert expected <= triples(headline)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
