@@ -38,6 +38,7 @@ _JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? toge
 
 _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
+_ASIDE_AFTER = re.compile(r"\s+\w+,")
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
 _OPEN_RELATIVE = re.compile(r",\s*(?:who|which)\b", re.I)
@@ -112,7 +113,8 @@ def _coordinated(s: str, mentions: list[Mention], m: Mention) -> tuple[str, ...]
     # "Ukraine, the United States and other Western countries": a bare comma joins only
     # inside a list that an "and" closes (never "Zelensky, Trump said, ...")
     listed = bool(_LIST_END.match(s, m.end))
-    if not listed and idx == 1 and not s[: mentions[0].start].strip() and _COMMA_GAP.fullmatch(s[mentions[0].end : m.start]):
+    if (not listed and idx == 1 and not s[: mentions[0].start].strip() and _COMMA_GAP.fullmatch(s[mentions[0].end : m.start])
+            and not _ASIDE_AFTER.match(s, m.end)):  # ("Zelensky, Trump said, rejected ...": an aside, no pair)
         listed = True  # a headline's pair with no "and": "Russia, Ukraine agree to swap prisoners"
     while idx > 0:
         prev = mentions[idx - 1]
