@@ -931,6 +931,13 @@ def test_headline_wording(headline: str, expected: set) -> None:
     assert expected <= triples(headline)
 
 
+def test_insisting_on_an_assertion_is_the_assertion() -> None:
+    # "insisted that X remains on the table": what the clause's predicate says, not a demand
+    assert triples("Sibiga insisted that the goal of joining NATO remains squarely on the table.") == {("ukraine", "nato_membership", "accept")}
+    assert ("russia", "foreign_troops", "reject") in triples("The Kremlin insisted that any deployment of European troops was unacceptable.")
+    assert ("russia", "territory", "demand") in triples("Moscow insisted that Ukraine withdraw from the Donbas.")
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
