@@ -398,7 +398,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-03.20"
+ENGINE_REVISION = "2026-12-03.21"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -610,12 +610,13 @@ def _grammar(doc: Any) -> Grammar:
         hyphen = rf"|-{alt('proposal', 'hyphenated')}\s+(?:[\w'-]+\s+){{0,3}}?" if hyphenated else ""
         return re.compile(rf"(?:(?:'s|s')?\s+{mods}{noun_alt}{to_topic}{hyphen})", re.I)
 
-    def after(verbs: str) -> re.Pattern[str]:
+    def after(verbs: str, agent_phrases: str | None = None) -> re.Pattern[str]:
+        agent = rf"(?:{verbs}\s+by|{agent_phrases})" if agent_phrases else rf"{verbs}\s+by"
         return re.compile(
             # up to two more words of the noun phrase ("the pause on attacks on energy
             # infrastructure proposed by"), or an appositive ("a Black Sea truce - a proposal initiated by")
             rf"(?:\s+[\w-]+){{0,2}}?\s*[,(-]?\s*(?:(?:one|which was|that was|which has been|that has been|was|were|is|are|has been|have been|had been|first|as"
-            rf"|(?:an?|the)\s+(?:[\w-]+\s+)?(?:proposal|plan|idea|initiative|offer|move|step|arrangement|deal))\s+)?(?:{adverbs}\s+)?{verbs}\s+by\s+",
+            rf"|(?:an?|the)\s+(?:[\w-]+\s+)?(?:proposal|plan|idea|initiative|offer|move|step|arrangement|deal))\s+)?(?:{adverbs}\s+)?{agent}\s+",
             re.I,
         )
 
@@ -627,7 +628,7 @@ def _grammar(doc: Any) -> Grammar:
     return Grammar(
         proposer_before=before(nouns, hyphenated=True),
         proposer_before_demand=before(demand_nouns, hyphenated=False),
-        proposer_after=after(alt("proposal", "by_agent")),
+        proposer_after=after(alt("proposal", "by_agent"), alt("proposal", "of_agent")),
         proposer_after_demand=after(alt("proposal", "demanded_by_agent")),
         accusation=re.compile(rf"\b{alt('accusation_verbs')}\s+((?:[\w.'-]+\s+){{1,5}}?)(?:of|for)\s+(?:[\w'-]+\s+){{0,2}}?$", re.I),
         back_reference=re.compile(
