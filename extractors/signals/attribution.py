@@ -38,6 +38,9 @@ _JOIN_GAP = re.compile(r"(?:'s)?\s*(?:,? and|,? as well as|,? along with|,? toge
 
 _COMMA_GAP = re.compile(r"\s*,\s*(?:the |his |her |its |their ){0,2}")
 
+# a sentence that opens with a participle clause ("Ruling out ...", "Backing Off ...")
+# (not the prepositions that end in -ing: "Following the talks, ...", "According to ...")
+_FRONTED_PARTICIPLE = re.compile(r"\s*[\"']?(?!(?:following|according|including|regarding|concerning|during|notwithstanding|excluding|pending|considering)\b)[A-Za-z][a-z]+ing\b", re.I)
 _ASIDE_AFTER = re.compile(r"\s+\w+,")
 _LIST_END = re.compile(r"\s*,?\s*(?:and|as well as)\s", re.I)
 
@@ -353,6 +356,13 @@ def _subject(ctx: _Ctx, pos: int, exclude: tuple[int, int] | None = None) -> tup
             continue
         if best is None or start > best[0]:
             best = (start, "first", fm.group(0))
+    if best is None and _FRONTED_PARTICIPLE.match(s) and "," not in s[:pos]:
+        # "Ruling out Western troops, Putin said ...", "Backing Off Tomahawk Suggestion, Trump
+        # Defers to Putin": an opening participle clause's subject is the main clause's
+        comma = s.find(",", pos)
+        opener = next((m for m in ctx.mentions if comma >= 0 and m.start > comma and not s[comma + 1 : m.start].strip(" the")), None)
+        if opener is not None:
+            return _coordinated(s, ctx.mentions, opener), _via(opener), opener.text, None
     if best is None:
         if region and ctx.speaker:
             return ctx.speaker, "speaker", ctx.speaker_text, None

@@ -280,6 +280,8 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("The United States initially backed the 30-day ceasefire proposal but later dropped it.", ("united_states", "ceasefire_full", "accept", "reject")),
         ("Zelensky is now ready to hold elections after months of rejecting them.", ("ukraine", "elections_leadership", "reject", "accept")),
         ("Trump said he would no longer push Ukraine to give up territory.", ("united_states", "territory", "accept", "reject")),
+        ("Backing Off Tomahawk Suggestion, Trump Again Defers to Putin", ("united_states", "military_aid", "accept", "reject")),
+        ("Trump walked back his offer of security guarantees for Ukraine.", ("united_states", "security_guarantees", "accept", "reject")),
     ],
 )
 def test_reported_shifts(text: str, expected: tuple) -> None:
@@ -936,6 +938,12 @@ def test_insisting_on_an_assertion_is_the_assertion() -> None:
     assert triples("Sibiga insisted that the goal of joining NATO remains squarely on the table.") == {("ukraine", "nato_membership", "accept")}
     assert ("russia", "foreign_troops", "reject") in triples("The Kremlin insisted that any deployment of European troops was unacceptable.")
     assert ("russia", "territory", "demand") in triples("Moscow insisted that Ukraine withdraw from the Donbas.")
+
+
+def test_an_opening_participle_clause_takes_the_main_clause_s_subject() -> None:
+    assert ("russia", "foreign_troops", "reject") in triples("Ruling out Western troops in Ukraine, Putin said Moscow wanted guarantees.")
+    # "Following ..." is a preposition: its talks are no one's stance
+    assert ("russia", "peace_talks", "accept") not in triples("Following the earlier round of talks in Istanbul, Moscow suggested restoring flights.")
 
 
 def test_a_back_reference_looks_back_not_ahead() -> None:
