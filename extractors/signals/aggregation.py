@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from extractors.signals.base import _Evidence
 from extractors.signals.model import Evidence, Position
 
+SHIFT_PREFIX = "shift-"  # the ids of shifts.yaml entries and of the engine's own shift readings
 
-def _aggregate(evidence: list[_Evidence]) -> tuple[Position, ...]:
+
+def _hedged(hedged: re.Pattern[str], e: _Evidence) -> bool:
+    at = e.sentence.find(e.cue) if e.cue else -1
+    return at > 0 and hedged.search(e.sentence, max(0, at - 40), at) is not None
+
+
+def _aggregate(evidence: list[_Evidence], hedged: re.Pattern[str] | None = None) -> tuple[Position, ...]:
     """One position per (actor, topic): the strongest evidence decides; all are kept."""
     groups: dict[tuple[str, str], list[_Evidence]] = {}
     for e in evidence:
         groups.setdefault((e.actor, e.topic), []).append(e)
     out = []
     for (actor, topic), evs in groups.items():
-        best = max(evs, key=lambda e: (e.confidence, -e.sentence_index))
+        # a change the article itself reports is its news: the new stance decides
+        # (unless the article only supposes it: "seemed to have abandoned his pursuit of a meeting")
+        shifted = [e for e in evs if e.rule_id.startswith(SHIFT_PREFIX) and not (hedged and _hedged(hedged, e))]
+        best = max(shifted or evs, key=lambda e: (e.confidence, -e.sentence_index))
         # "hoped the missiles would not be required - though he did not rule out supplying
         # them": one sentence that both rejects and hedges holds the hedge
         here = {e.stance for e in evs if e.sentence_index == best.sentence_index}

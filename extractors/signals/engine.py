@@ -176,7 +176,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             # a sentence read through a back reference ("rejected the proposal") is shown too
             traces.append(SentenceTrace(sent.index, sent.text, bool(hits) or bool(decisions) or note is not None, _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
-    positions = _aggregate(evidence)
+    positions = _aggregate(evidence, grammar.shift_hedge)
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
 
 

@@ -345,6 +345,7 @@ class Grammar:
     appositive: re.Pattern[str] = re.compile("(?!)")  # ", even " / ", including ": an apposition extends the object
     # a reported shift by contrast (shifts.py): a time word before the earlier cue; a link, then a new time word
     pair_anaphor: re.Pattern[str] = re.compile("(?!)")  # "the pair", "both leaders": counts two
+    shift_hedge: re.Pattern[str] = re.compile("(?!)")  # "seemed to have abandoned": a supposed shift decides nothing
     reversal_earlier_link: re.Pattern[str] = re.compile("(?!)")  # "but" before "reversed course"
     reversal_new_link: re.Pattern[str] = re.compile("(?!)")  # ", as" before "he yielded to pressure"
     alternative: re.Pattern[str] = re.compile("(?!)")  # "rather than a ": what follows is the rejected alternative
@@ -398,7 +399,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-03.23"
+ENGINE_REVISION = "2026-12-03.24"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -650,6 +651,7 @@ def _grammar(doc: Any) -> Grammar:
         mention_weight=float((doc.get("mention") or {}).get("weight", 0.5)),
         setting=re.compile(rf"\b{alt('settings')}\s+(?:[\w.'-]+\s+){{0,3}}$", re.I),
         pair_anaphor=re.compile(words("pair_words"), re.I),
+        shift_hedge=re.compile(rf"{words('shift_hedges')}(?:\s+(?:not only|also|have|now))*\s+(?:[\w-]+\s+){{0,8}}?$", re.I),
         reversal_earlier_link=re.compile(words("reversal_links", "earlier"), re.I),
         reversal_new_link=re.compile(words("reversal_links", "new"), re.I),
         alternative=re.compile(rf"\b{alt('alternative_markers')}\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+\s+){{0,2}}$", re.I),

@@ -69,7 +69,8 @@ def _shifts(ctx: _Ctx, hits: list[_TermHit], cues: list[_Cue], spans: list[tuple
             if block:
                 traces.append(ShiftTrace(sp.id, s[start:end], topic, (), None, None, block))
                 continue
-            neg = ctx.rs.lexicon.negation_hard.search(s[max(0, start - 25) : start]) or _SINCE.search(s, max(0, start - 50), start)
+            neg = (ctx.rs.lexicon.negation_hard.search(s[max(0, start - 25) : start]) or ctx.rs.lexicon.negation_soft.search(s[max(0, start - 25) : start])
+                   or _SINCE.search(s, max(0, start - 50), start))  # ("has yet to lift the ban on talks": nothing changed yet)
             if neg:
                 # "gave no sign of dropping his insistence", "did not back off": no change; "since
                 # Biden suspended diplomatic contacts": a time reference, not news

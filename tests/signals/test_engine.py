@@ -281,6 +281,9 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Zelensky is now ready to hold elections after months of rejecting them.", ("ukraine", "elections_leadership", "reject", "accept")),
         ("Trump said he would no longer push Ukraine to give up territory.", ("united_states", "territory", "accept", "reject")),
         ("Backing Off Tomahawk Suggestion, Trump Again Defers to Putin", ("united_states", "military_aid", "accept", "reject")),
+        ("Trump backs off ceasefire after call with Putin", ("united_states", "ceasefire_full", "accept", "reject")),
+        ("Trump reverses Pentagon pause on Ukraine weapons aid", ("united_states", "military_aid", "reject", "accept")),
+        ("Trump appeared to abandon his own call for a swift ceasefire.", ("united_states", "ceasefire_full", "demand", "reject")),
         ("Trump walked back his offer of security guarantees for Ukraine.", ("united_states", "security_guarantees", "accept", "reject")),
     ],
 )
@@ -944,6 +947,19 @@ def test_an_opening_participle_clause_takes_the_main_clause_s_subject() -> None:
     assert ("russia", "foreign_troops", "reject") in triples("Ruling out Western troops in Ukraine, Putin said Moscow wanted guarantees.")
     # "Following ..." is a preposition: its talks are no one's stance
     assert ("russia", "peace_talks", "accept") not in triples("Following the earlier round of talks in Istanbul, Moscow suggested restoring flights.")
+
+
+def test_a_reported_shift_decides_the_position_unless_only_supposed() -> None:
+    text = ("Trump backs off ceasefire after call with Putin. Trump said the conditions for a ceasefire could only "
+            "be agreed by the two warring sides.")
+    assert ("united_states", "ceasefire_full", "reject") in triples(text)
+    supposed = ("Trump said he wanted a face-to-face meeting with Putin and would hold talks with him soon. "
+                "Trump seemed to have abandoned his pursuit of a meeting with Putin.")
+    assert ("united_states", "peace_talks", "accept") in triples(supposed)
+
+
+def test_a_shift_that_has_yet_to_happen_is_none() -> None:
+    assert not _shifts_of("Zelensky has yet to lift the legal ban on holding direct talks with Moscow.")
 
 
 def test_a_back_reference_looks_back_not_ahead() -> None:
