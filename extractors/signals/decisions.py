@@ -190,7 +190,8 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
 
 
 # a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
-_POSSESSED = re.compile(r"(?:'s|s'|\u2019s)\s+(?:[\w-]+\s+){0,3}?", re.I)
+# (never through a noun of attitude: "Russia's position on the presence of European soldiers")
+_POSSESSED = re.compile(r"(?:'s|s'|\u2019s)\s+(?:(?!(?:position|stance|view|views|opposition|objections?|concerns?|refusal|rejection|attitude|approach|line|reaction|response)\b)[\w-]+\s+){0,3}?", re.I)
 
 
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:

@@ -964,6 +964,11 @@ def test_a_shift_that_has_yet_to_happen_is_none() -> None:
     assert not _shifts_of("Zelensky has yet to lift the legal ban on holding direct talks with Moscow.")
 
 
+def test_a_possessor_through_a_noun_of_attitude_proposes_nothing() -> None:
+    assert not triples("Peskov explained Russia's position on the presence of European soldiers in Ukraine.")
+    assert ("russia", "ceasefire_partial", "accept") in triples("Putin's latest 72-hour Easter truce began on Saturday.")
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
