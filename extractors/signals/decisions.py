@@ -189,6 +189,9 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
                     agents, via, m.text, (), round(conf, 3), None, hit.start)
 
 
+# topic words that only possess what a cue governs: "the sanctions' impact", "the truce's effect"
+_POSSESSED_EFFECT = re.compile(r"(?:'s|s'|\u2019s|')\s+(?:[\w-]+\s+)?(?:impact|effects?|significance|consequences|costs?|toll|fallout|effectiveness|timing)\b", re.I)
+
 # a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
 # (never through a noun of attitude: "Russia's position on the presence of European soldiers")
 _POSSESSED = re.compile(r"(?:'s|s'|\u2019s)\s+(?:(?!(?:position|stance|view|views|opposition|objections?|concerns?|refusal|rejection|attitude|approach|line|reaction|response)\b)[\w-]+\s+){0,3}?", re.I)
@@ -201,6 +204,9 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped, hit.start)
 
     cue, inner, placement = _pair(ctx, hit, cues)
+    if cue is not None and placement == "pre" and _POSSESSED_EFFECT.match(s, hit.end):
+        # "dismissed the sanctions' impact": a claim about the effect, no stance on the sanctions
+        return dec(s[cue.start : cue.end], cue.group.stance, None, dropped="the cue governs the topic's effect, not the topic")
     # a cue governs words that are themselves a stance only when nothing stands between them
     # but a few words: not a comma (a new clause: "an ultimatum, and Ukraine will not withdraw")
     governed_self = (

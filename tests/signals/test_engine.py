@@ -969,6 +969,11 @@ def test_a_possessor_through_a_noun_of_attitude_proposes_nothing() -> None:
     assert ("russia", "ceasefire_partial", "accept") in triples("Putin's latest 72-hour Easter truce began on Saturday.")
 
 
+def test_a_judgement_of_a_topic_s_effect_is_no_stance_on_it() -> None:
+    assert not triples("Kremlin officials dismissed the sanctions' impact, insisting the country had built up resistance.")
+    assert ("russia", "sanctions", "reject") in triples("The Kremlin dismissed the sanctions.")
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
