@@ -582,23 +582,21 @@ def _grammar(doc: Any) -> Grammar:
     if not isinstance(doc, dict):
         raise RuleError("grammar.yaml: missing or not a mapping")
 
+    def items(*keys: str) -> list[str]:
+        """The non-empty list at keys, longest first (a longer alternative is tried first)."""
+        node: Any = doc
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if not isinstance(node, list) or not node:
+            raise RuleError(f"grammar.yaml: {'.'.join(keys)}: expected a non-empty list")
+        return sorted(map(str, node), key=len, reverse=True)
+
     def words(*keys: str) -> str:
         """alt() with whole words bounded and punctuation (",", ";") taken as it stands."""
-        node: Any = doc
-        for k in keys:
-            node = node.get(k) if isinstance(node, dict) else None
-        if not isinstance(node, list) or not node:
-            raise RuleError(f"grammar.yaml: {'.'.join(keys)}: expected a non-empty list")
-        items = sorted(map(str, node), key=len, reverse=True)
-        return "(?:" + "|".join(rf"(?<!\w){w}(?!\w)" if w[:1].isalnum() else re.escape(w) for w in items) + ")"
+        return "(?:" + "|".join(rf"(?<!\w){w}(?!\w)" if w[:1].isalnum() else re.escape(w) for w in items(*keys)) + ")"
 
     def alt(*keys: str) -> str:
-        node: Any = doc
-        for k in keys:
-            node = node.get(k) if isinstance(node, dict) else None
-        if not isinstance(node, list) or not node:
-            raise RuleError(f"grammar.yaml: {'.'.join(keys)}: expected a non-empty list")
-        return "(?:" + "|".join(f"(?:{w})" for w in sorted(map(str, node), key=len, reverse=True)) + ")"
+        return "(?:" + "|".join(f"(?:{w})" for w in items(*keys)) + ")"
 
     nouns, demand_nouns = alt("proposal", "nouns"), alt("proposal", "demand_nouns")
     adverbs = alt("proposal", "adverbs")
