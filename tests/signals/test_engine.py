@@ -282,6 +282,8 @@ def test_one_position_per_actor_and_topic_with_all_support() -> None:
         ("Trump said he would no longer push Ukraine to give up territory.", ("united_states", "territory", "accept", "reject")),
         ("Backing Off Tomahawk Suggestion, Trump Again Defers to Putin", ("united_states", "military_aid", "accept", "reject")),
         ("Trump backs off ceasefire after call with Putin", ("united_states", "ceasefire_full", "accept", "reject")),
+        ("The words mark a softer tone for Zelensky, who has long vowed to reclaim all occupied territories.", ("ukraine", "territory", None, "conditional")),
+        ("Starmer's proposals mark a significant step back from original ideas for a coalition under which thousands of European troops would have been posted to Ukraine.", ("europe", "foreign_troops", "accept", "conditional")),
         ("The Kremlin said it is open to modifying Russia's position on the presence of European soldiers in Ukraine.", ("russia", "foreign_troops", None, "conditional")),
         ("Trump's decision to sanction Russia's two biggest oil producers, Rosneft and Lukoil, marks a sharp escalation in Washington's posture toward Moscow.", ("united_states", "sanctions", None, "accept")),
         ("Trump reverses Pentagon pause on Ukraine weapons aid", ("united_states", "military_aid", "reject", "accept")),
