@@ -60,6 +60,7 @@ from extractors.signals.scanning import (
 from extractors.signals.shifts import (
     _background_shifts,
     _contrast_shifts,
+    _initially_shifts,
     _not_anymore_shifts,
     _reversal_shifts,
     _shift_spans,
@@ -176,6 +177,7 @@ def _run(text: Any, rs: RuleSet, language: str | None, *, trace: bool) -> tuple[
             # a sentence read through a back reference ("rejected the proposal") is shown too
             traces.append(SentenceTrace(sent.index, sent.text, bool(hits) or bool(decisions) or note is not None, _label(rs, speaker, speaker_text), tuple(decisions), tuple(shift_traces), note))
         _update_state(ctx, ends_in_quote)
+    _initially_shifts(rs, evidence, shifts)
     positions = _aggregate(evidence, grammar.shift_hedge)
     return Classification(rs.version, positions=positions, reported_shifts=tuple(shifts), notes=tuple(notes)), traces
 

@@ -350,6 +350,7 @@ class Grammar:
     reversal_new_link: re.Pattern[str] = re.compile("(?!)")  # ", as" before "he yielded to pressure"
     alternative: re.Pattern[str] = re.compile("(?!)")  # "rather than a ": what follows is the rejected alternative
     contrast_earlier: re.Pattern[str] = re.compile("(?!)")
+    contrast_initially: re.Pattern[str] = re.compile("(?!)")  # "initially objected": a first stance, across sentences
     contrast_new: re.Pattern[str] = re.compile("(?!)")
     mention_circumstance: re.Pattern[str] = re.compile("(?!)")  # ends where the topic words start
     # a sentence opening with a reservation about the one before ("But there are questions ...")
@@ -399,7 +400,7 @@ class RuleSet:
 # --- loading -----------------------------------------------------------------------------
 # Part of the rule-set version: bump it when a change to the engine's code changes how a text
 # is read, so `redline reclassify` re-reads stored articles as it does after a rule change.
-ENGINE_REVISION = "2026-12-03.30"
+ENGINE_REVISION = "2026-12-03.31"
 
 _cache: dict[tuple[str, str], RuleSet] = {}
 _cache_lock = threading.Lock()
@@ -654,6 +655,7 @@ def _grammar(doc: Any) -> Grammar:
         reversal_new_link=re.compile(words("reversal_links", "new"), re.I),
         alternative=re.compile(rf"\b{alt('alternative_markers')}\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+\s+){{0,2}}$", re.I),
         contrast_earlier=re.compile(rf"\b{alt('contrast_shift', 'earlier')}\s+(?:[\w-]+\s+)?$", re.I),
+        contrast_initially=re.compile(rf"{words('contrast_shift', 'initially')}\s+(?:[\w-]+\s+)?$", re.I),
         contrast_new=re.compile(rf"{words('contrast_shift', 'links')}.*?{words('contrast_shift', 'new')}", re.I | re.S),
         appositive=re.compile(rf"(?:,|\s[-\u2013\u2014])\s*{alt('appositive_markers')}\s", re.I),
         ultimatum_if=re.compile(rf"(?<!\bas )(?<!\beven )(?<!\bwhat )\b{alt('ultimatum', 'if_words')}\b", re.I),

@@ -28,6 +28,7 @@ from extractors.signals.rules import RuleSet
 SHIFT_BACKGROUND_NOW = "shift-background-now"
 SHIFT_NOT_ANYMORE = "shift-not-anymore"
 SHIFT_CONTRAST = "shift-contrast"
+SHIFT_INITIALLY = "shift-initially"
 # "not interested in talking anymore", "will not fund it any longer": a negated stance that
 # says it held before
 # ("any more territory" is a quantity, not a change: "any more" only before punctuation or the end)
@@ -202,6 +203,35 @@ def _contrast_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTra
                 shifts.append(ReportedShift(actor, old.topic, old.stance, new.stance, s, SHIFT_CONTRAST, conf))
                 ev.append(_Evidence(actor, old.topic, new.stance, ctx.sentence.index, s, SHIFT_CONTRAST, new.cue, g.weights["reported_shift_evidence"]))
                 traces.append(ShiftTrace(SHIFT_CONTRAST, f"{old.cue} … but … {new.cue}", old.topic, (actor,), old.stance, new.stance, None))
+
+
+def _initially_shifts(rs: RuleSet, evidence: list[_Evidence], shifts: list[ReportedShift]) -> None:
+    """"The United States initially objected to guarantees ... The accord now states that the
+    United States supports them": a stance the article marks as the first one (grammar.yaml
+    contrast_shift.initially, right before its cue) and a different, later stance of the same
+    actor on the same topic in a later sentence report a shift between them."""
+    g = rs.lexicon.grammar
+    done = {(sh.actor, sh.topic) for sh in shifts}
+    by_unit: dict[tuple[str, str], list[_Evidence]] = {}
+    for e in evidence:
+        if e.cue and not e.rule_id.startswith("shift-"):
+            by_unit.setdefault((e.actor, e.topic), []).append(e)
+    for (actor, topic), evs in by_unit.items():
+        if (actor, topic) in done:
+            continue
+        first = next((e for e in evs if _marked_initial(g, e)), None)
+        if first is None:
+            continue
+        later = [e for e in evs if e.sentence_index > first.sentence_index and e.stance != first.stance and not _marked_initial(g, e)]
+        if later:
+            new = later[-1]
+            shifts.append(ReportedShift(actor, topic, first.stance, new.stance, new.sentence, SHIFT_INITIALLY, round(min(first.confidence, new.confidence), 3)))
+            evidence.append(_Evidence(actor, topic, new.stance, new.sentence_index, new.sentence, SHIFT_INITIALLY, new.cue, g.weights["reported_shift_evidence"]))
+
+
+def _marked_initial(g: Any, e: _Evidence) -> bool:
+    at = e.sentence.find(str(e.cue).split(" … ")[0])
+    return at > 0 and g.contrast_initially.search(e.sentence, max(0, at - 30), at) is not None
 
 
 def _not_anymore_shifts(ctx: _Ctx, decisions: list[Decision], traces: list[ShiftTrace], shifts: list[ReportedShift], ev: list[_Evidence]) -> None:

@@ -976,6 +976,18 @@ def test_a_judgement_of_a_topic_s_effect_is_no_stance_on_it() -> None:
     assert ("russia", "sanctions", "reject") in triples("The Kremlin dismissed the sanctions.")
 
 
+def test_a_first_stance_marked_initially_and_a_later_different_one_report_a_shift() -> None:
+    text = ("The United States initially objected to security guarantees for Ukraine. "
+            "Rubio said on Friday that Washington now supports security guarantees for Ukraine.")
+    assert ("united_states", "security_guarantees", "reject", "accept") in _shifts_of(text)
+    same = ("The United States initially objected to security guarantees for Ukraine. "
+            "Rubio said on Friday that Washington still rejects security guarantees for Ukraine.")
+    assert not _shifts_of(same)
+    unmarked = ("The United States objected to security guarantees for Ukraine. "
+                "Rubio said on Friday that Washington supports security guarantees for Ukraine.")
+    assert not _shifts_of(unmarked)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
