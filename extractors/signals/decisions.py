@@ -328,12 +328,12 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         actors, via, atext, drop = ctx.speaker, ctx.speaker_kind or "speaker", ctx.speaker_text, None
     else:
         actors, via, atext, drop = _subject(ctx, cue.start if placement != "self" else hit.start, exclude=(hit.start, hit.end))
-        if placement == "self" and not mention and actors and via != "carry-over":
+        if placement in ("self", "pre") and not mention and actors and via != "carry-over" and outer is None:
             # "proposing that Kyiv drop its NATO bid and surrender more territory": the words'
             # own subject stands in a clause another cue embeds; that cue's subject holds them
             embedding = _embedding_cue(ctx, cues, hit, atext)
             if embedding is not None:
-                new = "reject" if stance == "reject" else embedding.group.stance
+                new = stance if stance in ("reject", "conditional") else embedding.group.stance  # a hedge inside stays one
                 mods.append(f"inside {s[embedding.start : embedding.end]!r}: {stance} -> {new}")
                 stance, cue_text = new, f"{s[embedding.start : embedding.end]} … {cue_text}"
                 actors, via, atext, drop = _subject(ctx, embedding.start, exclude=(hit.start, hit.end))

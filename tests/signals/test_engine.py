@@ -988,6 +988,15 @@ def test_a_first_stance_marked_initially_and_a_later_different_one_report_a_shif
     assert not _shifts_of(unmarked)
 
 
+def test_a_cue_inside_an_embedded_demand_is_the_demander_s() -> None:
+    got = triples("Putin demanded that Ukraine abandon the occupied territories in exchange for a ceasefire.")
+    assert ("russia", "territory", "demand") in got
+    assert not any(a == "ukraine" for a, _, _ in got)
+    # a hedge inside the embedded clause stays a hedge
+    text = "Trump suggested that the United States might provide security guarantees to Ukraine if Europe led the effort."
+    assert ("united_states", "security_guarantees", "conditional") in triples(text)
+
+
 def test_a_back_reference_looks_back_not_ahead() -> None:
     # "that proposal" is the ceasefire the sentence before took a stance on, not the meeting
     # named after it in its own sentence; the reversal then turns the earlier backing
