@@ -189,13 +189,6 @@ def _proposer_decision(ctx: _Ctx, hit: _TermHit, block: str | None, first: Decis
                     agents, via, m.text, (), round(conf, 3), None, hit.start)
 
 
-# topic words that only possess what a cue governs: "the sanctions' impact", "the truce's effect"
-_POSSESSED_EFFECT = re.compile(r"(?:'s|s'|\u2019s|')\s+(?:[\w-]+\s+)?(?:impact|effects?|significance|consequences|costs?|toll|fallout|effectiveness|timing)\b", re.I)
-
-# a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
-# (never through a noun of attitude: "Russia's position on the presence of European soldiers")
-_POSSESSED = re.compile(r"(?:'s|s'|\u2019s)\s+(?:(?!(?:position|stance|view|views|opposition|objections?|concerns?|refusal|rejection|attitude|approach|line|reaction|response)\b)[\w-]+\s+){0,3}?", re.I)
-
 
 def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> Decision:
     rule, s = hit.rule, ctx.sentence.text
@@ -204,7 +197,7 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
         return Decision(rule.id, rule.topic, hit.text, hit.term.polarity, cue, cue_stance, stance, actors, via, atext, mods, round(conf, 3), dropped, hit.start)
 
     cue, inner, placement = _pair(ctx, hit, cues)
-    if cue is not None and placement == "pre" and _POSSESSED_EFFECT.match(s, hit.end):
+    if cue is not None and placement == "pre" and ctx.rs.lexicon.grammar.possessed_effect.match(s, hit.end):
         # "dismissed the sanctions' impact": a claim about the effect, no stance on the sanctions
         return dec(s[cue.start : cue.end], cue.group.stance, None, dropped="the cue governs the topic's effect, not the topic")
     # a cue governs words that are themselves a stance only when nothing stands between them
@@ -225,7 +218,8 @@ def _decide(ctx: _Ctx, hit: _TermHit, cues: list[_Cue], block: str | None) -> De
     mention = cue is None and placement != "self"
     g = ctx.rs.lexicon.grammar
     if mention and rule.possessor_stance and not block and rule.mention_stance is None:
-        owner = next((m for m in ctx.mentions if m.end <= hit.start and _POSSESSED.fullmatch(s, m.end, hit.start)), None)
+        # a possessor and up to three words before the topic words: "Putin's latest 72-hour Easter truce"
+        owner = next((m for m in ctx.mentions if m.end <= hit.start and g.possessor_reach.fullmatch(s, m.end, hit.start)), None)
         if owner is not None:  # "Putin's Easter truce": the possessor declared or proposed it
             return dec(None, None, rule.possessor_stance, owner.actors, "possessor", owner.text,
                        (f"no stance cue: the possessor's own ({rule.possessor_stance})",), rule.confidence * g.mention_weight)

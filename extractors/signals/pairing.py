@@ -35,9 +35,6 @@ _ANY_SUBJECT_BEFORE = re.compile(r"\s*(?:that\s+)?any\s+$", re.I)
 
 _ANY_SUBJECT_AFTER = re.compile(r"\s+(?:be|must|should|would|will|has to|have to|needs? to)\b", re.I)
 
-# a demand verb that opens a clause ("insisted that ...", "insists ...")
-_THAT_CLAUSE = re.compile(r"\binsist(?:s|ed|ing)?(?: that)?\b", re.I)
-
 _NEG_SEPARATOR = re.compile(r",|;|\band\b|\bbut\b|\bor\b| - ", re.I)
 
 # an outer cue ending in "to" right before the inner one: an infinitive ("continues to insist")
@@ -93,7 +90,7 @@ def _pair(ctx: _Ctx, hit: _TermHit, cues: list[_Cue]) -> tuple[_Cue | None, _Cue
         return around[0], None, "pre"
     if pre:
         cue = max(pre, key=lambda c: c.end)
-        if cue.group.stance == "demand" and _THAT_CLAUSE.search(s, cue.start, cue.end + 6):
+        if cue.group.stance == "demand" and ctx.rs.lexicon.grammar.asserting_demand.search(s, cue.start, cue.end + 6):
             # "insisted that the goal of joining NATO remains on the table": the clause's own
             # predicate says what is asserted; "insisted" only reports it
             said = [c for c in cues if c.group.placement == "post" and c.start >= hit.end and _tokens(s[hit.end : c.start]) <= 3

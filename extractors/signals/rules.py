@@ -348,6 +348,9 @@ class Grammar:
     shift_hedge: re.Pattern[str] = re.compile("(?!)")  # "seemed to have abandoned": a supposed shift decides nothing
     reversal_earlier_link: re.Pattern[str] = re.compile("(?!)")  # "but" before "reversed course"
     reversal_new_link: re.Pattern[str] = re.compile("(?!)")  # ", as" before "he yielded to pressure"
+    possessed_effect: re.Pattern[str] = re.compile("(?!)")  # "'s impact": the cue governs the effect
+    possessor_reach: re.Pattern[str] = re.compile("(?!)")  # "'s latest 72-hour ": from a possessor to its topic words
+    asserting_demand: re.Pattern[str] = re.compile("(?!)")  # "insisted that": reports its clause's predicate
     alternative: re.Pattern[str] = re.compile("(?!)")  # "rather than a ": what follows is the rejected alternative
     contrast_earlier: re.Pattern[str] = re.compile("(?!)")
     contrast_initially: re.Pattern[str] = re.compile("(?!)")  # "initially objected": a first stance, across sentences
@@ -653,6 +656,9 @@ def _grammar(doc: Any) -> Grammar:
         shift_hedge=re.compile(rf"{words('shift_hedges')}(?:\s+(?:not only|also|have|now))*\s+(?:[\w-]+\s+){{0,8}}?$", re.I),
         reversal_earlier_link=re.compile(words("reversal_links", "earlier"), re.I),
         reversal_new_link=re.compile(words("reversal_links", "new"), re.I),
+        possessed_effect=re.compile(rf"(?:'s|s'|\u2019s|')\s+(?:[\w-]+\s+)?{alt('possessed', 'effects')}\b", re.I),
+        possessor_reach=re.compile(rf"(?:'s|s'|\u2019s)\s+(?:(?!{alt('possessed', 'attitudes')}\b)[\w-]+\s+){{0,3}}?", re.I),
+        asserting_demand=re.compile(rf"\b{alt('asserting_demand_verbs')}(?: that)?\b", re.I),
         alternative=re.compile(rf"\b{alt('alternative_markers')}\s+(?:(?:an?|the|any|some)\s+)?(?:[\w-]+\s+){{0,2}}$", re.I),
         contrast_earlier=re.compile(rf"\b{alt('contrast_shift', 'earlier')}\s+(?:[\w-]+\s+)?$", re.I),
         contrast_initially=re.compile(rf"{words('contrast_shift', 'initially')}\s+(?:[\w-]+\s+)?$", re.I),
